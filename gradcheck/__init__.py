@@ -1,0 +1,1 @@
+"""gradcheck: numerical gradient checks that say which gradient is wrong, where and how."""

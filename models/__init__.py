@@ -1,0 +1,1 @@
+"""models: the building blocks of numpy neural networks, in the course notation."""
