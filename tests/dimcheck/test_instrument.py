@@ -1,0 +1,287 @@
+"""`dimcheck.instrument` on unmodified Course-style student modules."""
+
+import inspect
+import types
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dimcheck
+from dimcheck import ShapeError
+
+from .students import load
+
+
+def data(n_x: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_x, m))
+    Y = (rng.random((1, m)) > 0.5).astype(np.float64)
+    return X, Y
+
+
+@pytest.mark.parametrize("hidden", ["relu", "tanh"])
+@pytest.mark.parametrize(
+    "layer_dims", [[5, 4, 3, 1], [4, 4, 4, 1], [3, 1]], ids=["deep", "square", "one"]
+)
+@pytest.mark.parametrize("name", ["deep_correct", "deep_transposed"])
+def test_correct_modules_train_silently_and_identically(
+    name: str, layer_dims: list[int], hidden: str
+) -> None:
+    convention = "transposed" if name == "deep_transposed" else "standard"
+    plain, checked = load(name), load(name)
+    plain.HIDDEN = checked.HIDDEN = hidden
+    wrapped = dimcheck.instrument(checked, convention=convention)  # type: ignore[arg-type]
+    assert len(wrapped) == 9
+    X, Y = data(layer_dims[0], 7)
+    with dimcheck.strict_broadcasting():
+        got, got_costs = checked.L_layer_model(X, Y, layer_dims)
+    want, want_costs = plain.L_layer_model(X, Y, layer_dims)
+    np.testing.assert_array_equal(got_costs, want_costs)
+    for key in want:
+        np.testing.assert_array_equal(got[key], want[key])
+
+
+def test_correct_two_layer_module_trains_silently() -> None:
+    plain, checked = load("two_layer_correct"), load("two_layer_correct")
+    assert len(dimcheck.instrument(checked)) == 5
+    X, Y = data(5, 9)
+    with dimcheck.strict_broadcasting():
+        got, cost = checked.nn_model(X, Y, 4)
+    want, want_cost = plain.nn_model(X, Y, 4)
+    assert cost == want_cost
+    np.testing.assert_array_equal(got["W2"], want["W2"])
+
+
+PLANTED = [
+    (
+        "deep_bias_rank1",
+        r"^initialize_parameters_deep: returned parameters: "
+        r"b\[1\] must be \(n\[1\], 1\) = \(4, 1\):"
+        r" got \(4,\) \(n\[1\] = 4, n\[0\] = 5 from the layer_dims given to"
+        r" initialize_parameters_deep\)\. b1 is a rank-1 array: .*b1\.reshape\(4, 1\)",
+    ),
+    (
+        "deep_db_no_keepdims",
+        r"^linear_backward: returned db\[3\] must be \(n\[3\], 1\) = \(1, 1\): got \(1,\) .*"
+        r"keepdims=True",
+    ),
+    (
+        "deep_w_transposed",
+        r"^initialize_parameters_deep: returned parameters: W\[1\] must be \(n\[1\], n\[0\]\) ="
+        r" \(4, 5\): got \(5, 4\) .*Did you mean W1\.T\? \(Standard convention",
+    ),
+    (
+        "deep_dw_wrong_activation",
+        r"^linear_backward: returned dW\[3\] must be \(n\[3\], n\[2\]\) = \(1, 3\): got \(1, 1\)"
+        r" .*\. Rule: dW\[3\] = \(1/m\) dZ\[3\] @ A\[2\]\.T has the shape of W\[3\]\. \(Standard",
+    ),
+    (
+        "deep_cost_not_squeezed",
+        r"^compute_cost: the cost J must be a scalar \(a float or a 0-d array\): got an array of"
+        r" shape \(1, 1\)\. Squeeze it: cost = np\.squeeze\(cost\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), PLANTED, ids=[p[0] for p in PLANTED])
+def test_a_planted_bug_stops_at_the_first_wrong_shape(name: str, message: str) -> None:
+    student = load(name)
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    with pytest.raises(ShapeError, match=message):
+        student.L_layer_model(X, Y, [5, 4, 3, 1])
+
+
+def test_the_broadcasting_bug_needs_strict_broadcasting() -> None:
+    student = load("deep_cost_broadcast")
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    student.L_layer_model(X, Y, [5, 4, 3, 1])  # silently wrong: numpy made a (7, 7)
+    with (
+        dimcheck.strict_broadcasting(),
+        pytest.raises(
+            ShapeError,
+            match=r"^compute_cost \(line \d+\): `\(1 - Y\) \* np\.log\(1 - AL\.T\)` broadcasts"
+            r" \(7,\) \* \(7, 1\) to \(7, 7\), larger than both operands"
+            r".*\(1 - Y\)\.reshape\(7, 1\)",
+        ),
+    ):
+        student.L_layer_model(X, Y, [5, 4, 3, 1])
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "two_layer_dw_wrong_activation",
+            r"^backward_propagation: grads: "
+            r"dW\[2\] must be \(n\[2\], n\[1\]\) = \(1, 4\): got \(1, 1\) .*"
+            r"Rule: dW\[2\] = \(1/m\) dZ\[2\] @ A\[1\]\.T",
+        ),
+        (
+            "two_layer_db_sum_all",
+            r"^backward_propagation: grads: db\[1\] must be \(n\[1\], 1\) = \(4, 1\): got \(\)"
+            r" .*db1 is a single number: np\.sum without axis= adds up every entry;"
+            r" sum over the examples with np\.sum\(\.\.\., axis=1, keepdims=True\)\.$",
+        ),
+    ],
+)
+def test_planted_bugs_in_the_two_layer_module(name: str, message: str) -> None:
+    student = load(name)
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    with pytest.raises(ShapeError, match=message):
+        student.nn_model(X, Y, 4)
+
+
+def test_the_transposed_module_checked_as_standard_says_which_convention() -> None:
+    student = load("deep_transposed")
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    with pytest.raises(ShapeError, match=r'Did you mean W1\.T\? .*pass convention="transposed"'):
+        student.L_layer_model(X, Y, [5, 4, 3, 1])
+
+
+def test_names_signatures_docstrings_kept_and_uninstrument_restores_the_same_objects() -> None:
+    student = load("deep_correct")
+    before = {
+        name: getattr(student, name) for name in dimcheck.COURSE_FUNCTIONS if hasattr(student, name)
+    }
+    dimcheck.instrument(student)
+    dimcheck.instrument(student)  # twice is once
+    for name, original in before.items():
+        wrapped = getattr(student, name)
+        assert wrapped is not original
+        assert wrapped.__name__ == original.__name__
+        assert wrapped.__doc__ == original.__doc__
+        assert inspect.signature(wrapped) == inspect.signature(original)
+    assert sorted(dimcheck.uninstrument(student)) == sorted(before)
+    for name, original in before.items():
+        assert getattr(student, name) is original
+    assert dimcheck.uninstrument(student) == []
+
+
+def test_consecutive_layers_are_linked_through_the_network() -> None:
+    student = load("deep_correct")
+    dimcheck.instrument(student)
+    X, _ = data(5, 7)
+    parameters = student.initialize_parameters_deep([5, 4, 3, 1])
+    A1, _ = student.linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+    # Layer 2 is recognised by its weights: A[1] must have n[1] = 4 rows, from layer_dims.
+    with pytest.raises(
+        ShapeError,
+        match=r"^linear_activation_forward: A\[1\] must be \(n\[1\], m\) = \(4, m\): got \(3, 7\)"
+        r" \(n\[1\] = 4 from the layer_dims given to initialize_parameters_deep\)",
+    ):
+        student.linear_activation_forward(A1[:3], parameters["W2"], parameters["b2"], "relu")
+    # A layer called on the A[1] the previous layer returned is layer 2.
+    with pytest.raises(
+        ShapeError,
+        match=r"^linear_activation_forward: W\[2\] must be \(n\[2\], n\[1\]\) = \(3, 4\):"
+        r" got \(4, 3\).*Did you mean W\.T\?",
+    ):
+        student.linear_activation_forward(A1, parameters["W2"].T.copy(), parameters["b2"], "relu")
+
+
+def test_a_network_context_fixes_layer_dims() -> None:
+    student = load("deep_correct")
+    dimcheck.instrument(student)
+    with (
+        dimcheck.network([5, 4, 3, 2]) as net,
+        pytest.raises(
+            ShapeError,
+            match=r"returned parameters: "
+            r"W\[3\] must be \(n\[3\], n\[2\]\) = \(2, 3\): got \(1, 3\)",
+        ),
+    ):
+        student.initialize_parameters_deep([5, 4, 3, 1])
+    assert net.layer_dims == [5, 4, 3, 2]
+    student.initialize_parameters_deep([5, 4, 3, 1])  # outside: learned, no complaint
+
+
+def test_functions_called_alone_with_unrelated_shapes_get_generic_rules() -> None:
+    student = load("deep_correct")
+    dimcheck.instrument(student, layer_dims=[5, 4, 3, 1])
+    A, W, b = np.ones((2, 3)), np.ones((6, 2)), np.ones((6, 1))
+    Z, _ = student.linear_forward(A, W, b)  # a unit test of its own: not this network
+    assert Z.shape == (6, 3)
+    with pytest.raises(
+        ShapeError, match=r"^linear_forward: b\[l\] must be \(n\[l\], 1\) = \(6, 1\): got \(6,\)"
+    ):
+        student.linear_forward(A, W, b.ravel())
+
+
+def test_cost_with_rank1_labels_gets_the_reshape_hint() -> None:
+    student = load("deep_correct")
+    dimcheck.instrument(student, layer_dims=[5, 4, 3, 1])
+    AL, Y = np.full((1, 7), 0.5), np.ones(7)
+    with pytest.raises(
+        ShapeError,
+        match=r"^compute_cost: Y must be \(n\[L\], m\) = \(1, 7\): got \(7,\).*Y\.reshape\(1, 7\)",
+    ):
+        student.compute_cost(AL, Y)
+
+
+def test_disable_turns_instrumented_functions_off() -> None:
+    student = load("deep_cost_not_squeezed")
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    dimcheck.disable()
+    try:
+        _, costs = student.L_layer_model(X, Y, [5, 4, 3, 1])
+    finally:
+        dimcheck.enable()
+    assert np.shape(costs[0]) == (1, 1)
+
+
+def test_instrument_skips_what_is_not_a_course_function() -> None:
+    module = types.ModuleType("empty")
+    module.linear_forward = 3  # type: ignore[attr-defined]
+    assert dimcheck.instrument(module) == []
+    assert module.linear_forward == 3  # type: ignore[attr-defined]
+
+
+def test_functions_tested_alone_after_training_are_not_held_to_the_trained_network() -> None:
+    student = load("deep_correct")
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    student.L_layer_model(X, Y, [5, 4, 3, 1])  # learns n[L] = 1
+    cost = student.compute_cost(np.full((3, 2), 0.5), np.ones((3, 2)))  # another network's
+    assert cost > 0
+    with pytest.raises(ShapeError, match=r"^compute_cost: Y must be \(n\[L\], m\) = \(3, 2\)"):
+        student.compute_cost(np.full((3, 2), 0.5), np.ones((2, 3)))
+
+
+def test_a_network_context_can_switch_the_convention() -> None:
+    student = load("deep_transposed")
+    dimcheck.instrument(student)  # standard by default
+    X, Y = data(5, 7)
+    with dimcheck.network(convention="transposed") as net:
+        student.L_layer_model(X, Y, [5, 4, 3, 1])
+    assert net.layer_dims == [5, 4, 3, 1]
+    assert repr(net).startswith("Network(layer_dims=[5, 4, 3, 1], convention='transposed'")
+    with pytest.raises(ValueError, match='convention must be "standard"'):
+        dimcheck.instrument(student, convention="rows")  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(st.integers(1, 5), min_size=2, max_size=5),
+    st.integers(1, 6),
+    st.sampled_from(["deep_correct", "deep_transposed"]),
+    st.sampled_from(["relu", "tanh"]),
+)
+def test_correct_code_never_raises_for_any_layer_sizes(
+    layer_dims: list[int], m: int, name: str, hidden: str
+) -> None:
+    layer_dims[-1] = 1  # a sigmoid output with binary labels, as in the module
+    student = load(name)
+    student.HIDDEN = hidden
+    convention = "transposed" if name == "deep_transposed" else "standard"
+    dimcheck.instrument(student, convention=convention)  # type: ignore[arg-type]
+    X, Y = data(layer_dims[0], m)
+    with dimcheck.strict_broadcasting():
+        parameters, costs = student.L_layer_model(X, Y, layer_dims)
+    assert len(costs) == 3
+    assert dimcheck.check_parameters(parameters, layer_dims, convention=convention).ok  # type: ignore[arg-type]
