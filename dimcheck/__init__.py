@@ -9,6 +9,12 @@ from ._instrument import Network as Network
 from ._instrument import instrument as instrument
 from ._instrument import network as network
 from ._instrument import uninstrument as uninstrument
+from ._lint import FileError as FileError
+from ._lint import Finding as Finding
+from ._lint import LintReport as LintReport
+from ._lint import lint_file as lint_file
+from ._lint import lint_paths as lint_paths
+from ._lint import lint_source as lint_source
 from ._report import ShapeReport as ShapeReport
 from ._report import Violation as Violation
 from ._rules import check_caches as check_caches
