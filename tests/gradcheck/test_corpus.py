@@ -1,0 +1,432 @@
+"""Planted bugs are flagged and blamed on the right gradients; correct code never is."""
+
+import re
+
+import numpy as np
+import pytest
+from corpus import BUGS, SHAPE_BUGS, course, place_kink, problem
+from hypothesis import given
+from hypothesis import strategies as st
+
+import gradcheck
+
+EPS = 1e-5
+
+
+def run(hidden, bug, dims, m=7, seed=0, **options):
+    fns = course(hidden, bug)
+    parameters = fns.initialize_parameters_deep(dims, seed)
+    X, Y = problem(dims, m, seed)
+    return gradcheck.check_functions(
+        forward=fns.L_model_forward,
+        cost=fns.compute_cost,
+        backward=fns.L_model_backward,
+        parameters=parameters,
+        X=X,
+        Y=Y,
+        **options,
+    )
+
+
+@pytest.mark.parametrize("bug", sorted(BUGS))
+def test_every_planted_bug_is_flagged_and_blamed_on_exactly_the_right_gradients(bug):
+    hidden, dims, blamed = BUGS[bug]
+    report = run(hidden, bug, dims)
+    assert not report.passed
+    assert set(report.failed) == blamed
+    for key in blamed:
+        result = report.results[key]
+        assert result.verdict == "wrong"
+        # Far above the fail line, not just over it.
+        assert result.difference > 10 * report.fail_line
+        assert result.diagnosis
+        assert len(result.worst) >= 1
+    for key in set(report.results) - blamed:
+        assert report.results[key].difference < report.pass_line
+
+
+@pytest.mark.parametrize(
+    ("bug", "key", "wording"),
+    [
+        ("factor_2_dW2", "W2", r"dW\[2\] is 2\.00 x the numerical gradient: a constant factor"),
+        ("factor_4_dW1", "W1", r"dW\[1\] is 4\.00 x the numerical gradient"),
+        ("no_1_over_m_db", "b2", r"db\[2\] is m = 7 x the numerical gradient: the 1/m is missing"),
+        ("no_1_over_m_dW3", "W3", r"dW\[3\] is m = 7 x .* the 1/m is missing"),
+        ("sign_flip_dAL", "W1", r"dW\[1\] has the wrong sign: it is -1 x the numerical"),
+        ("transposed_square_dW", "W2", r"dW\[2\] is the transpose of the numerical gradient"),
+        ("backward_skips_layer_1", "b1", r"db\[1\] is all zeros .* never computed"),
+        ("forward_skips_square_layer", "W2", r"the cost does not depend on W\[2\]"),
+        ("tanh_derivative_1_minus_A", "W1", r"no simple pattern .* activation's derivative"),
+    ],
+)
+def test_the_diagnosis_says_how_the_gradient_is_wrong(bug, key, wording):
+    hidden, dims, _ = BUGS[bug]
+    report = run(hidden, bug, dims)
+    assert report.results[key].diagnosis is not None
+    assert re.search(wording, report.results[key].diagnosis)
+    assert re.search(wording, str(report))
+
+
+WHERE_TO_LOOK = {
+    "relu_derivative_missing": r"layers 1 and 2 are wrong, those of layer 3 are right\. "
+    r".* error made in layer 2's step .* check dA\[2\] .*g'\[2\]\(Z\[2\]\)",
+    "tanh_derivative_1_minus_A": r"layers 1 and 2 are wrong, .* layer 2's step",
+    "dA_prev_uses_dW": r"dW and db of layer 1 are wrong, those of layers 2 and 3 are right\. "
+    r".* check dA\[1\] \(computed from W\[2\] and dZ\[2\]\)",
+    "sign_flip_dAL": r"every layer are wrong\. .* check dA\[3\] \(the derivative of the cost\)",
+    "sigmoid_derivative_s": r"every layer are wrong\. .* dZ\[3\] = dA\[3\] \* g'\[3\]",
+    # The cache holds A instead of Z in every layer, the output's included.
+    "wrong_cache_tanh_of_A": r"every layer are wrong\.",
+}
+
+
+@pytest.mark.parametrize("bug", sorted(BUGS))
+def test_where_to_look_names_the_layer_whose_backward_step_spoils_the_layers_below(bug):
+    # Said only when the wrong gradients are exactly every dW, db of layers
+    # 1..l: then the error entered at layer l. A bug confined to one gradient
+    # (a factor, a missing 1/m, a transpose), a gradient never computed or a
+    # forward bug gets no such line, which would point at the wrong place.
+    hidden, dims, _ = BUGS[bug]
+    report = run(hidden, bug, dims)
+    text = str(report)
+    if bug in WHERE_TO_LOOK:
+        assert re.search("where to look: .*" + WHERE_TO_LOOK[bug], text), text
+        assert re.search(WHERE_TO_LOOK[bug], report.to_dict()["where_to_look"])
+        assert "where to look" in report._repr_html_()
+    else:
+        assert "where to look" not in text
+        assert report.to_dict()["where_to_look"] is None
+
+
+@pytest.mark.parametrize("bug", sorted(SHAPE_BUGS))
+def test_bugs_that_change_a_shape_are_caught_before_any_numerics(bug):
+    hidden, dims, which = SHAPE_BUGS[bug]
+    with pytest.raises(gradcheck.GradientShapeError, match=rf"^{which}\[\d\] must have the shape"):
+        run(hidden, bug, dims)
+
+
+CORRECT = [
+    ("relu", [5, 4, 3, 1], 7),
+    ("tanh", [5, 4, 3, 1], 7),
+    ("sigmoid", [5, 4, 3, 1], 7),
+    ("leaky_relu", [5, 4, 3, 1], 7),
+    ("relu", [4, 4, 4, 4, 1], 5),
+    ("tanh", [3, 3, 3, 1], 9),
+    ("relu", [6, 5, 4, 3, 2, 1], 4),
+    ("tanh", [8, 6, 1], 1),
+]
+
+
+@pytest.mark.parametrize(("hidden", "dims", "m"), CORRECT)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_correct_implementations_are_never_flagged_and_sit_far_below_the_pass_line(
+    hidden, dims, m, seed
+):
+    report = run(hidden, None, dims, m=m, seed=seed)
+    assert report.passed, str(report)
+    assert report.failed == []
+    assert max(report.errors.values()) < report.pass_line / 50
+
+
+@pytest.mark.parametrize("hidden", ["relu", "leaky_relu"])
+@pytest.mark.parametrize("offset", [0.0, 0.3 * EPS, -0.6 * EPS])
+def test_a_relu_input_within_eps_of_the_kink_is_reported_as_a_kink_not_a_failure(hidden, offset):
+    fns = course(hidden)
+    dims = [5, 4, 3, 1]
+    parameters = fns.initialize_parameters_deep(dims)
+    X, Y = problem(dims)
+    place_kink(parameters, X, offset)
+    # The kink really does spoil the central difference of b1[0, 0].
+    Z = parameters["W1"][0] @ X[:, 0] + parameters["b1"][0, 0]
+    assert abs(Z) < EPS
+    report = gradcheck.check_functions(
+        forward=fns.L_model_forward,
+        cost=fns.compute_cost,
+        backward=fns.L_model_backward,
+        parameters=parameters,
+        X=X,
+        Y=Y,
+    )
+    assert report.passed, str(report)
+    assert ("b1", (0, 0)) in report.kinks
+    assert all(key == "W1" or key == "b1" for key, _ in report.kinks)
+    assert "crossed a kink" in str(report)
+
+
+def test_a_kink_does_not_hide_a_real_bug_on_the_same_parameter():
+    fns = course("relu", "factor_2_dW2")
+    dims = [5, 4, 3, 1]
+    parameters = fns.initialize_parameters_deep(dims)
+    X, Y = problem(dims)
+    place_kink(parameters, X, 0.2 * EPS)
+    report = gradcheck.check_functions(
+        forward=fns.L_model_forward,
+        cost=fns.compute_cost,
+        backward=fns.L_model_backward,
+        parameters=parameters,
+        X=X,
+        Y=Y,
+    )
+    assert report.failed == ["W2"]
+    assert report.kinks
+
+
+def test_the_weights_stored_transposed_are_checked_and_the_convention_is_said():
+    # Seed 003's convention: W[l] is (n[l-1], n[l]) and Z = W.T @ A + b.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 6))
+    Y = (rng.random((1, 6)) > 0.5).astype(float)
+    parameters = {
+        "W1": rng.standard_normal((3, 4)),
+        "b1": rng.standard_normal((4, 1)),
+        "W2": rng.standard_normal((4, 1)),
+        "b2": rng.standard_normal((1, 1)),
+    }
+
+    def forward(X, p):
+        A1 = np.tanh(p["W1"].T @ X + p["b1"])
+        AL = 1 / (1 + np.exp(-(p["W2"].T @ A1 + p["b2"])))
+        return AL, (X, A1)
+
+    def cost(AL, Y):
+        return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+
+    def backward(AL, Y, caches):
+        X, A1 = caches
+        m = X.shape[1]
+        dZ2 = AL - Y
+        dZ1 = (parameters["W2"] @ dZ2) * (1 - A1**2)
+        return {
+            "dW2": (A1 @ dZ2.T) / m,
+            "db2": dZ2.sum(axis=1, keepdims=True) / m,
+            "dW1": (X @ dZ1.T) / m,
+            "db1": dZ1.sum(axis=1, keepdims=True) / m,
+        }
+
+    report = gradcheck.check_functions(
+        forward=forward, cost=cost, backward=backward, parameters=parameters, X=X, Y=Y
+    )
+    assert report.passed, str(report)
+    assert any("(n[l-1], n[l])" in note for note in report.notes)
+
+
+def test_check_functions_leaves_everything_unchanged_when_forward_raises_mid_check():
+    fns = course("tanh")
+    dims = [4, 3, 1]
+    parameters = fns.initialize_parameters_deep(dims)
+    X, Y = problem(dims)
+    X.flags.writeable = False
+    calls = []
+
+    def forward(X, p):
+        calls.append(1)
+        if len(calls) == 30:
+            raise FloatingPointError("overflow in exp")
+        return fns.L_model_forward(X, p)
+
+    before = {k: v.tobytes() for k, v in parameters.items()}
+    X0, Y0 = X.tobytes(), Y.tobytes()
+    # The message blames forward, the function that raised, not the cost.
+    with pytest.raises(
+        gradcheck.CheckInputError, match=r"^forward raised FloatingPointError at W\[1\]\[\d, \d\]"
+    ) as caught:
+        gradcheck.check_functions(
+            forward=forward,
+            cost=fns.compute_cost,
+            backward=fns.L_model_backward,
+            parameters=parameters,
+            X=X,
+            Y=Y,
+        )
+    assert isinstance(caught.value.__cause__, FloatingPointError)
+    assert {k: v.tobytes() for k, v in parameters.items()} == before
+    assert X.tobytes() == X0 and Y.tobytes() == Y0
+
+
+@pytest.mark.parametrize(
+    ("failing", "wording"),
+    [
+        ("cost", r"^cost raised ZeroDivisionError at W\[1\]\[\d, \d\] [+-] eps: bad m"),
+        ("forward", r"^forward raised KeyError at W\[1\]\[\d, \d\] [+-] eps: 'W3'"),
+        ("pair", r"^forward raised TypeError at W\[1\]\[\d, \d\] [+-] eps: .*\(AL, caches\)"),
+    ],
+)
+def test_an_error_mid_check_is_blamed_on_the_student_function_that_raised(failing, wording):
+    fns = course("tanh")
+    dims = [4, 3, 1]
+    parameters = fns.initialize_parameters_deep(dims)
+    X, Y = problem(dims)
+    calls = {"forward": 0, "cost": 0}
+
+    def forward(X, p):
+        calls["forward"] += 1
+        if calls["forward"] == 30 and failing == "forward":
+            return p["W3"]
+        if calls["forward"] == 30 and failing == "pair":
+            return fns.L_model_forward(X, p)[0]
+        return fns.L_model_forward(X, p)
+
+    def cost(AL, Y):
+        calls["cost"] += 1
+        if calls["cost"] == 30 and failing == "cost":
+            raise ZeroDivisionError("bad m")
+        return fns.compute_cost(AL, Y)
+
+    before = {k: v.tobytes() for k, v in parameters.items()}
+    with pytest.raises(gradcheck.CheckInputError, match=wording) as caught:
+        gradcheck.check_functions(
+            forward=forward,
+            cost=cost,
+            backward=fns.L_model_backward,
+            parameters=parameters,
+            X=X,
+            Y=Y,
+        )
+    assert {k: v.tobytes() for k, v in parameters.items()} == before
+    if failing != "pair":
+        # The line of the user's code that raised, not one of gradcheck's.
+        expected = 'return p["W3"]' if failing == "forward" else 'raise ZeroDivisionError("bad m")'
+        assert "raised at test_corpus.py line " in str(caught.value)
+        assert f"in {failing}: {expected}" in str(caught.value)
+
+
+def test_a_forward_that_fails_at_once_or_returns_no_pair_gets_a_clear_message():
+    fns = course("tanh")
+    dims = [4, 3, 1]
+    parameters = fns.initialize_parameters_deep(dims)
+    X, Y = problem(dims)
+    common = {
+        "cost": fns.compute_cost,
+        "backward": fns.L_model_backward,
+        "parameters": parameters,
+        "Y": Y,
+    }
+    with pytest.raises(gradcheck.CheckInputError, match=r"forward raised ValueError at the given"):
+        gradcheck.check_functions(forward=fns.L_model_forward, X=X[:2], **common)
+    with pytest.raises(gradcheck.CheckInputError, match=r"forward must return \(AL, caches\)"):
+        gradcheck.check_functions(forward=lambda X, p: fns.L_model_forward(X, p)[0], X=X, **common)
+
+    def in_place(X, p):
+        X *= 2
+        return fns.L_model_forward(X, p)
+
+    with pytest.raises(gradcheck.CheckInputError, match=r"modifies X, Y or the parameters"):
+        gradcheck.check_functions(forward=in_place, X=X, **common)
+
+
+@given(
+    hidden=st.sampled_from(["relu", "tanh", "sigmoid", "leaky_relu"]),
+    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4),
+    m=st.integers(1, 8),
+    seed=st.integers(0, 1000),
+)
+def test_correct_course_code_passes_on_any_architecture_and_inputs_stay_unchanged(
+    hidden, sizes, m, seed
+):
+    dims = [*sizes, 1]
+    fns = course(hidden)
+    parameters = fns.initialize_parameters_deep(dims, seed)
+    X, Y = problem(dims, m, seed)
+    before = {k: v.tobytes() for k, v in parameters.items()}
+    X0, Y0 = X.tobytes(), Y.tobytes()
+    AL, caches = fns.L_model_forward(X, parameters)
+    grads = fns.L_model_backward(AL, Y, caches)
+    grads_before = {k: v.tobytes() for k, v in grads.items()}
+    report = gradcheck.check(
+        lambda p: fns.compute_cost(fns.L_model_forward(X, p)[0], Y), parameters, grads, m=m
+    )
+    assert report.passed, str(report)
+    assert {k: v.tobytes() for k, v in parameters.items()} == before
+    assert {k: v.tobytes() for k, v in grads.items()} == grads_before
+    assert X.tobytes() == X0 and Y.tobytes() == Y0
+
+
+TRANSPOSED_SHAPE_BUGS = [
+    (
+        {"dW1": np.zeros((4, 3))},
+        "dW[1] must have the shape of W[1], (n[0], n[1]) = (3, 4): got (4, 3). "
+        "Did you mean dW1.T? (dW[l] = (1/m) A[l-1] @ dZ[l].T has the shape of W[l])",
+    ),
+    (
+        {"dW2": np.zeros((1, 4))},
+        "dW[2] must have the shape of W[2], (n[1], n[2]) = (4, 1): got (1, 4). "
+        "Did you mean dW2.T? (dW[l] = (1/m) A[l-1] @ dZ[l].T",
+    ),
+    ({"db1": np.float64(0.0)}, "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (). "),
+    ({"db1": np.zeros(4)}, "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (4,). Add"),
+    (
+        {"db1": np.zeros((1, 6))},
+        "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (1, 6)",
+    ),
+    (
+        {"db2": np.zeros((1, 6))},
+        "db[2] must have the shape of b[2], (n[2], 1) = (1, 1): got (1, 6)",
+    ),
+    (
+        {"dW2": None},
+        "dW[2] is missing: the gradients hold dW1, db1, db2. Backward must return "
+        'grads["dW2"] with the shape of W[2], (n[1], n[2]) = (4, 1)',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    TRANSPOSED_SHAPE_BUGS,
+    ids=["dW1.T", "dW2.T", "db1-scalar", "db1-rank1", "db1-axis0", "db2-axis0", "dW2-missing"],
+)
+def test_shape_errors_speak_the_transposed_convention_when_the_weights_use_it(changed, message):
+    # Seed 003's convention: W[l] is (n[l-1], n[l]) and Z[l] = W[l].T @ A[l-1] + b[l].
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 6))
+    Y = (rng.random((1, 6)) > 0.5).astype(float)
+    parameters = {
+        "W1": rng.standard_normal((3, 4)),
+        "b1": rng.standard_normal((4, 1)),
+        "W2": rng.standard_normal((4, 1)),
+        "b2": rng.standard_normal((1, 1)),
+    }
+    calls = []
+
+    def forward(X, p):
+        A1 = np.tanh(p["W1"].T @ X + p["b1"])
+        return 1 / (1 + np.exp(-(p["W2"].T @ A1 + p["b2"]))), (X, A1)
+
+    def cost(AL, Y):
+        calls.append(1)
+        return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+
+    def backward(AL, Y, caches):
+        grads = {key: np.zeros_like(value) for key, value in parameters.items()}
+        grads = {"d" + key: value for key, value in grads.items()}
+        grads.update(changed)
+        return {key: value for key, value in grads.items() if value is not None}
+
+    with pytest.raises(gradcheck.GradientShapeError, match="^" + re.escape(message)):
+        gradcheck.check_functions(
+            forward=forward, cost=cost, backward=backward, parameters=parameters, X=X, Y=Y
+        )
+    # Shapes first: the cost ran once, for the unperturbed pass, and no numerics followed.
+    assert len(calls) == 1
+
+
+def test_a_transposed_dW_in_the_standard_convention_names_the_standard_product():
+    fns = course("relu", "transposed_dW")
+    dims = [5, 4, 3, 1]
+    parameters = fns.initialize_parameters_deep(dims)
+    X, Y = problem(dims)
+    with pytest.raises(
+        gradcheck.GradientShapeError,
+        match=re.escape(
+            "dW[2] must have the shape of W[2], (n[2], n[1]) = (3, 4): got (4, 3). "
+            "Did you mean dW2.T? (dW[l] = (1/m) dZ[l] @ A[l-1].T has the shape of W[l])"
+        ),
+    ):
+        gradcheck.check_functions(
+            forward=fns.L_model_forward,
+            cost=fns.compute_cost,
+            backward=fns.L_model_backward,
+            parameters=parameters,
+            X=X,
+            Y=Y,
+        )
