@@ -9,6 +9,8 @@ from ._instrument import Network as Network
 from ._instrument import instrument as instrument
 from ._instrument import network as network
 from ._instrument import uninstrument as uninstrument
+from ._ipython import load_ipython_extension as load_ipython_extension
+from ._ipython import unload_ipython_extension as unload_ipython_extension
 from ._lint import FileError as FileError
 from ._lint import Finding as Finding
 from ._lint import LintReport as LintReport

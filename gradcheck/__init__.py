@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._errors import GradientShapeError as GradientShapeError
     from ._errors import PrecisionWarning as PrecisionWarning
     from ._model import check_model as check_model
+    from ._plot import plot_report as plot_report
     from ._report import ParameterResult as ParameterResult
     from ._report import Report as Report
 
@@ -31,6 +32,7 @@ _EXPORTS = {
     "GradientShapeError": "._errors",
     "PrecisionWarning": "._errors",
     "check_model": "._model",
+    "plot_report": "._plot",
     "ParameterResult": "._report",
     "Report": "._report",
 }

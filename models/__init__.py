@@ -40,6 +40,8 @@ from ._optimizers import GradientDescent as GradientDescent
 from ._optimizers import Momentum as Momentum
 from ._optimizers import Optimizer as Optimizer
 from ._optimizers import RMSprop as RMSprop
+from ._plot import plot_cost_history as plot_cost_history
+from ._plot import plot_decision_boundary as plot_decision_boundary
 from ._progress import progress as progress
 from ._training import accuracy as accuracy
 from ._training import fit as fit
