@@ -33,7 +33,7 @@ import numpy as np
 import dimcheck
 import gradcheck
 import models
-from models._plot import plot_cost_history, plot_decision_boundary
+from models import plot_cost_history, plot_decision_boundary
 
 # The student's file and the plots go here, not among your own files.
 OUT = Path("seed_exercise_output")
