@@ -23,6 +23,9 @@ from ._modes import coordinates, directions, resolve_mode
 from ._origin import origin
 from ._progress import progress
 from ._report import ParameterResult, Report
+from ._richardson import NOTE as EXTRAPOLATION_NOTE
+from ._richardson import SUFFIX as EXTRAPOLATED
+from ._richardson import extrapolate
 from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
 
 #: On a failed directional check, parameters up to this size are localised by
@@ -99,6 +102,7 @@ def check(
     concrete = resolve_mode(mode, total)
     rng = np.random.default_rng(seed)
     results: list[ParameterResult] = []
+    extrapolated = False
     per_parameter = {
         key: array.size
         if concrete == "full"
@@ -143,24 +147,33 @@ def check(
             per_value = roundoff_per_coordinate(scale, eps, noise)
             analytic = grad.reshape(-1)[flat]
             kinks = kink_crossed(analytic, c, f, b, per_value)
-            results.append(
-                assemble(
+            same: dict[str, Any] = dict(
+                indices=flat, full_analytic=grad, m=m, pass_line=pass_line, fail_line=fail_line
+            )
+            result = assemble(
+                key, array.shape, analytic, c, kinks=kinks, noise=per_value, how=how, **same
+            )
+            if result.verdict == "doubtful":
+                c2, f2, b2, scale2 = coordinate_differences(evaluate, key, flat, eps / 2, cost0)
+                per_half = roundoff_per_coordinate(scale2, eps / 2, noise)
+                values, floor = extrapolate(c, c2, per_value, per_half)
+                kinks = kinks | kink_crossed(analytic, c2, f2, b2, per_half)
+                result = assemble(
                     key,
                     array.shape,
                     analytic,
-                    c,
-                    indices=flat,
+                    values,
                     kinks=kinks,
-                    noise=per_value,
-                    how=how,
-                    full_analytic=grad,
-                    m=m,
-                    pass_line=pass_line,
-                    fail_line=fail_line,
+                    noise=floor,
+                    how=how + EXTRAPOLATED,
+                    **same,
                 )
-            )
+                extrapolated = True
+            results.append(result)
             bar.update(per_parameter[key])
     results, notes = when_flat(results)
+    if extrapolated:
+        notes.append(EXTRAPOLATION_NOTE)
     return Report(
         results,
         notes=notes,

@@ -20,8 +20,11 @@ from ._check import check, validate_options
 from ._errors import CheckInputError
 from ._modes import coordinates, resolve_mode
 from ._noise import NOISE_STEPS, OFFSETS, noise_from_values, unit_directions
-from ._progress import progress
+from ._progress import UNCOUNTED, progress
 from ._report import ParameterResult, Report
+from ._richardson import NOTE as EXTRAPOLATION_NOTE
+from ._richardson import SUFFIX as EXTRAPOLATED
+from ._richardson import extrapolate
 from ._stacks import Network, coordinate_values, models_package, shapes_checked_once
 from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
 
@@ -194,30 +197,55 @@ def check_model(
                         (position, kind, key, coordinates(params[key].size, concrete, samples, rng))
                     )
         results: list[ParameterResult] = []
+        extrapolated = False
         total_values = sum(p[3].size for p in plan)
         with progress(total_values, "gradcheck", progress_bar) as bar, shapes_checked_once():
             for position, kind, key, flat in plan:
+                chunk = net.chunk(position, memory)
                 c, _, _, kinked, scale = coordinate_values(
-                    net, position, kind, flat, eps, cost0, net.chunk(position, memory), bar
+                    net, position, kind, flat, eps, cost0, chunk, bar
                 )
                 per_value = roundoff_per_coordinate(float(scale), eps, noise)
-                results.append(
-                    assemble(
+                same: dict[str, Any] = dict(
+                    indices=flat,
+                    m=int(X_.shape[-1]),
+                    pass_line=pass_line,
+                    fail_line=fail_line,
+                    full_analytic=grads[key],
+                )
+                analytic = grads[key].reshape(-1)[flat]
+                result = assemble(
+                    key,
+                    params[key].shape,
+                    analytic,
+                    c,
+                    kinks=kinked,
+                    noise=per_value,
+                    how=concrete,
+                    **same,
+                )
+                if result.verdict == "doubtful":
+                    # The progress bar has counted these coordinates once already.
+                    c2, _, _, kinked2, scale2 = coordinate_values(
+                        net, position, kind, flat, eps / 2, cost0, chunk, UNCOUNTED
+                    )
+                    per_half = roundoff_per_coordinate(float(scale2), eps / 2, noise)
+                    values, floor = extrapolate(c, c2, per_value, per_half)
+                    result = assemble(
                         key,
                         params[key].shape,
-                        grads[key].reshape(-1)[flat],
-                        c,
-                        indices=flat,
-                        kinks=kinked,
-                        noise=per_value,
-                        how=concrete,
-                        m=int(X_.shape[-1]),
-                        pass_line=pass_line,
-                        fail_line=fail_line,
-                        full_analytic=grads[key],
+                        analytic,
+                        values,
+                        kinks=kinked | kinked2,
+                        noise=floor,
+                        how=concrete + EXTRAPOLATED,
+                        **same,
                     )
-                )
+                    extrapolated = True
+                results.append(result)
     results, notes = when_flat(results)
+    if extrapolated:
+        notes.append(EXTRAPOLATION_NOTE)
     return Report(
         results,
         notes=notes,

@@ -16,6 +16,10 @@ class _Silent:
         return None
 
 
+#: A bar that counts nothing, for work the visible bar has already counted.
+UNCOUNTED: Bar = _Silent()
+
+
 @contextmanager
 def _silent() -> Iterator[Bar]:
     yield _Silent()

@@ -139,7 +139,11 @@ class Report:
       when that is higher. Correct float64 code lands between `1e-11` and `1e-8`.
     - `wrong` at or above the fail line (`1e-3`). The classic bugs sit far above:
       a factor 2 gives `0.33`, a factor 4 `0.6`, a sign flip `1.0`.
-    - `doubtful` in between, or when roundoff is too large to tell.
+    - `doubtful` in between, or when roundoff is too large to tell. A doubtful
+      parameter is measured again at `eps / 2` and the two estimates are
+      Richardson-extrapolated, `(4 g(eps/2) - g(eps)) / 3`, which removes the
+      `eps^2` truncation error that large inputs or saturated units cause; the
+      verdict is the extrapolated one (`how` then ends in `extrapolated`).
 
     The roundoff floor of a check is the relative difference that rounding
     errors in `J` alone can produce: about `max(8 u |J|, 4 s) / eps` per
