@@ -32,13 +32,16 @@ def check_X(X: object, n0: int, source: str) -> np.ndarray:
             f"({source}); one example per column: use X.reshape({n0}, -1)"
         )
     if X.shape[-2] != n0:
+        rows = X.ndim == 2 and X.shape[1] == n0
+        # Examples as rows: there are X.shape[0] of them, and that is the m to show.
+        m = X.shape[0] if rows else X.shape[-1]
         hint = (
             "; the examples look like rows: use X.T"
-            if X.ndim == 2 and X.shape[1] == n0
+            if rows
             else f"; the network was built for {n0} input feature(s)"
         )
         raise ModelInputError(
-            f"X has shape {shape_str(X.shape)}: expected (n[0], m) = ({n0}, {X.shape[-1]}) "
+            f"X has shape {shape_str(X.shape)}: expected (n[0], m) = ({n0}, {m}) "
             f"(n[0] = {n0} from {source}){hint}"
         )
     if X.shape[-1] == 0:
