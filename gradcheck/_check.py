@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -24,8 +25,7 @@ from ._origin import origin
 from ._progress import progress
 from ._report import ParameterResult, Report
 from ._richardson import NOTE as EXTRAPOLATION_NOTE
-from ._richardson import SUFFIX as EXTRAPOLATED
-from ._richardson import extrapolate
+from ._richardson import Measurement, judged
 from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
 
 #: On a failed directional check, parameters up to this size are localised by
@@ -143,32 +143,21 @@ def check(
             else:
                 how = concrete
                 flat = coordinates(array.size, concrete, samples, rng)
-            c, f, b, scale = coordinate_differences(evaluate, key, flat, eps, cost0)
-            per_value = roundoff_per_coordinate(scale, eps, noise)
             analytic = grad.reshape(-1)[flat]
-            kinks = kink_crossed(analytic, c, f, b, per_value)
-            same: dict[str, Any] = dict(
-                indices=flat, full_analytic=grad, m=m, pass_line=pass_line, fail_line=fail_line
+            measure = partial(_coordinates_at, evaluate, key, flat, analytic, cost0, noise)
+            result_of = partial(
+                assemble,
+                key,
+                array.shape,
+                analytic,
+                indices=flat,
+                full_analytic=grad,
+                m=m,
+                pass_line=pass_line,
+                fail_line=fail_line,
             )
-            result = assemble(
-                key, array.shape, analytic, c, kinks=kinks, noise=per_value, how=how, **same
-            )
-            if result.verdict == "doubtful":
-                c2, f2, b2, scale2 = coordinate_differences(evaluate, key, flat, eps / 2, cost0)
-                per_half = roundoff_per_coordinate(scale2, eps / 2, noise)
-                values, floor = extrapolate(c, c2, per_value, per_half)
-                kinks = kinks | kink_crossed(analytic, c2, f2, b2, per_half)
-                result = assemble(
-                    key,
-                    array.shape,
-                    analytic,
-                    values,
-                    kinks=kinks,
-                    noise=floor,
-                    how=how + EXTRAPOLATED,
-                    **same,
-                )
-                extrapolated = True
+            result, second_look = judged(measure(eps), measure, eps, result_of, how)
+            extrapolated = extrapolated or second_look
             results.append(result)
             bar.update(per_parameter[key])
     results, notes = when_flat(results)
@@ -184,6 +173,21 @@ def check(
         fail_line=fail_line,
         cost_noise=noise,
     )
+
+
+def _coordinates_at(
+    evaluate: Any,
+    key: str,
+    flat: np.ndarray,
+    analytic: np.ndarray,
+    cost0: float,
+    noise: float,
+    step: float,
+) -> Measurement:
+    """Central differences of the coordinates `flat` of `key` at `step`, their kinks and floor."""
+    c, f, b, scale = coordinate_differences(evaluate, key, flat, step, cost0)
+    floor = roundoff_per_coordinate(scale, step, noise)
+    return c, kink_crossed(analytic, c, f, b, floor), floor
 
 
 def _call(function: Callable[..., Any], name: str, where: str, *args: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -23,8 +24,7 @@ from ._noise import NOISE_STEPS, OFFSETS, noise_from_values, unit_directions
 from ._progress import UNCOUNTED, progress
 from ._report import ParameterResult, Report
 from ._richardson import NOTE as EXTRAPOLATION_NOTE
-from ._richardson import SUFFIX as EXTRAPOLATED
-from ._richardson import extrapolate
+from ._richardson import Measurement, judged
 from ._stacks import Network, coordinate_values, models_package, shapes_checked_once
 from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
 
@@ -201,47 +201,36 @@ def check_model(
         total_values = sum(p[3].size for p in plan)
         with progress(total_values, "gradcheck", progress_bar) as bar, shapes_checked_once():
             for position, kind, key, flat in plan:
-                chunk = net.chunk(position, memory)
-                c, _, _, kinked, scale = coordinate_values(
-                    net, position, kind, flat, eps, cost0, chunk, bar
+                measure = partial(
+                    _dense_coordinates_at,
+                    net,
+                    position,
+                    kind,
+                    flat,
+                    cost0,
+                    noise,
+                    chunk=net.chunk(position, memory),
                 )
-                per_value = roundoff_per_coordinate(float(scale), eps, noise)
-                same: dict[str, Any] = dict(
+                result_of = partial(
+                    assemble,
+                    key,
+                    params[key].shape,
+                    grads[key].reshape(-1)[flat],
                     indices=flat,
                     m=int(X_.shape[-1]),
                     pass_line=pass_line,
                     fail_line=fail_line,
                     full_analytic=grads[key],
                 )
-                analytic = grads[key].reshape(-1)[flat]
-                result = assemble(
-                    key,
-                    params[key].shape,
-                    analytic,
-                    c,
-                    kinks=kinked,
-                    noise=per_value,
-                    how=concrete,
-                    **same,
+                # The progress bar counts the first measurement only.
+                result, second_look = judged(
+                    measure(eps, bar=bar),
+                    partial(measure, bar=UNCOUNTED),
+                    eps,
+                    result_of,
+                    concrete,
                 )
-                if result.verdict == "doubtful":
-                    # The progress bar has counted these coordinates once already.
-                    c2, _, _, kinked2, scale2 = coordinate_values(
-                        net, position, kind, flat, eps / 2, cost0, chunk, UNCOUNTED
-                    )
-                    per_half = roundoff_per_coordinate(float(scale2), eps / 2, noise)
-                    values, floor = extrapolate(c, c2, per_value, per_half)
-                    result = assemble(
-                        key,
-                        params[key].shape,
-                        analytic,
-                        values,
-                        kinks=kinked | kinked2,
-                        noise=floor,
-                        how=concrete + EXTRAPOLATED,
-                        **same,
-                    )
-                    extrapolated = True
+                extrapolated = extrapolated or second_look
                 results.append(result)
     results, notes = when_flat(results)
     if extrapolated:
@@ -256,6 +245,24 @@ def check_model(
         fail_line=fail_line,
         cost_noise=noise,
     )
+
+
+def _dense_coordinates_at(
+    net: Network,
+    position: int,
+    kind: str,
+    flat: np.ndarray,
+    cost0: float,
+    noise: float,
+    step: float,
+    *,
+    chunk: int,
+    bar: Any,
+) -> Measurement:
+    """Central differences of coordinates `flat` of a `Dense` block's `W` or `b` at `step`,
+    through the stacked fast path, with the kinks they crossed and their roundoff floor."""
+    c, _, _, kinked, scale = coordinate_values(net, position, kind, flat, step, cost0, chunk, bar)
+    return c, kinked, roundoff_per_coordinate(float(scale), step, noise)
 
 
 def _stacked_noise(

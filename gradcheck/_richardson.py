@@ -11,7 +11,26 @@ while a wrong gradient keeps its difference. The roundoff of the combination is
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ._report import ParameterResult
+
+#: One measurement of a parameter's coordinates at a step: the central differences
+#: `(k,)`, which of them crossed a kink `(k,)` (boolean), and their roundoff floor.
+Measurement = tuple[np.ndarray, np.ndarray, float]
+
+
+class ResultOf(Protocol):
+    """Builds a parameter's result from its numerical values (`assemble`, partly applied)."""
+
+    def __call__(
+        self, numeric: np.ndarray, *, kinks: np.ndarray, noise: float, how: str
+    ) -> ParameterResult: ...
+
 
 #: How a result that took the second look is described in the report's `how` column.
 SUFFIX = ", extrapolated"
@@ -21,6 +40,35 @@ NOTE = (
     "(4 g(eps/2) - g(eps)) / 3, which removes the eps^2 truncation error of the central "
     "difference; the extrapolated values are the ones reported"
 )
+
+
+def judged(
+    first: Measurement,
+    remeasure: Callable[[float], Measurement],
+    eps: float,
+    result_of: ResultOf,
+    how: str,
+) -> tuple[ParameterResult, bool]:
+    """A parameter's result, with a second look at `eps / 2` when it is doubtful.
+
+    **Arguments:**
+
+    - `first`: the measurement at `eps`.
+    - `remeasure`: takes a step and measures the same coordinates at it.
+    - `eps`: the step of `first`.
+    - `result_of`: builds the result from values, kinks, floor and `how`.
+    - `how`: how the coordinates were chosen (`"full"`, `"sample"`, ...).
+
+    **Returns:** `(result, extrapolated)`: the result, and whether it took the
+    second look (so that the report can carry `NOTE`).
+    """
+    values, kinks, floor = first
+    result = result_of(values, kinks=kinks, noise=floor, how=how)
+    if result.verdict != "doubtful":
+        return result, False
+    half, kinks_half, floor_half = remeasure(eps / 2)
+    values, floor = extrapolate(values, half, floor, floor_half)
+    return result_of(values, kinks=kinks | kinks_half, noise=floor, how=how + SUFFIX), True
 
 
 def extrapolate(
