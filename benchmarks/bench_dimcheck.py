@@ -1,13 +1,19 @@
-"""What `@dimcheck.shapes` costs per call, and on whole training steps, measured in one run.
+"""What dimcheck costs: importing it, one decorated call, whole training steps; in one run.
 
 Run: `python benchmarks/bench_dimcheck.py [--repeats N]`. Prints
 
+0. what `import dimcheck` and `from dimcheck import shapes` cost, as `python -X importtime`
+   reports it (the modules they import, in a fresh interpreter, minimum over rounds),
+   beside numpy, typeguard and jaxtyping measured the same way (target: the decorator's
+   import below each of numpy's and typeguard's and below 0.2 s, the start-up budget of
+   `dimcheck lint`, and `import dimcheck` loading neither numpy nor typeguard);
 1. the time per call of `linear_forward(A_prev, W, b)` undecorated, with
-   `@dimcheck.shapes`, and with `jaxtyping.jaxtyped(typechecker=...)` (jaxtyping's own
-   run-time checking), and the overheads (target: dimcheck <= 5 us). The checker given to
-   jaxtyping is typeguard 4's `check_type` applied to every parameter: typeguard's
-   `@typechecked` re-parses the function's source and fails on dimension strings
-   (`SyntaxError` on `"n_l m"`), the limitation the project works around;
+   `@dimcheck.shapes`, with hand-written shape asserts, with
+   `jaxtyping.jaxtyped(typechecker=beartype)` (when beartype is installed; a benchmark-only
+   dependency, skipped with a note otherwise) and with `jaxtyped(typechecker=...)` given
+   typeguard 4's `check_type` on every parameter (typeguard's own `@typechecked`
+   re-parses the source and fails on dimension strings, `SyntaxError` on `"n_l m"`), and
+   the overheads (target: dimcheck <= 2 us);
 2. a Course-style 4-layer training step (forward, cost, backward, update) at m = 64,
    with every function decorated vs the same functions undecorated, for the course's
    4-layer network `[12288, 20, 7, 5, 1]` (target: ratio <= 1.3) and for a small
@@ -42,8 +48,16 @@ import dimcheck
 M = 64
 COURSE_4_LAYER = [12288, 20, 7, 5, 1]
 SMALL_4_LAYER = [20, 7, 5, 3, 1]
-CALL_TARGET_US = 5.0
+CALL_TARGET_US = 2.0
+IMPORT_TARGET_MS = 200.0  # `dimcheck lint`'s whole start-up budget
 STEP_TARGET = 1.3
+IMPORTED = {
+    "import dimcheck": "import dimcheck",
+    "from dimcheck import shapes": "from dimcheck import shapes",
+    "import numpy": "import numpy",
+    "import typeguard": "import typeguard",
+    "import jaxtyping": "import jaxtyping",
+}
 
 
 def linear_forward(
@@ -119,6 +133,63 @@ def training_step(ops: dict[str, Callable[..., Any]], params: list[Any], X: Any,
     return cost
 
 
+def linear_forward_asserts(A_prev: Any, W: Any, b: Any) -> tuple[Any, tuple[Any, Any, Any]]:
+    """The peer a careful student writes: the same checks as plain asserts in the body."""
+    n_l, n_prev = W.shape
+    assert A_prev.ndim == 2 and A_prev.shape[0] == n_prev, "A_prev must be (n[l-1], m)"
+    assert b.shape == (n_l, 1), "b must be (n[l], 1)"
+    Z = W @ A_prev + b
+    assert Z.shape == (n_l, A_prev.shape[1])
+    return Z, (A_prev, W, b)
+
+
+def beartype_checked() -> Callable[..., Any] | None:
+    """`linear_forward` under `jaxtyped(typechecker=beartype)`, or `None` without beartype."""
+    try:
+        from beartype import beartype
+    except ImportError:
+        return None
+    checked: Callable[..., Any] = jaxtyped(typechecker=beartype)(linear_forward)
+    return checked
+
+
+def import_ms(statement: str, rounds: int) -> float:
+    """What `statement` imports, in ms: `-X importtime`'s cumulative figures of the modules
+    it imports at top level (not those Python's start-up loads), minimum over fresh runs."""
+    at_start = _top_level_imports("pass")
+    best_us = float("inf")
+    for _ in range(rounds):
+        figures = _top_level_imports(statement)
+        best_us = min(best_us, sum(us for name, us in figures.items() if name not in at_start))
+    return best_us / 1000
+
+
+def _top_level_imports(statement: str) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = {}
+    for line in result.stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        # A module imported at top level is written one space after the bar.
+        top_level = fields[-1].startswith(" ") and not fields[-1].startswith("  ")
+        if len(fields) == 3 and top_level and fields[1].strip().isdigit():
+            figures[fields[2].strip()] = float(fields[1])
+    return figures
+
+
+def loaded_with_dimcheck() -> list[str]:
+    code = (
+        "import sys, dimcheck; print(' '.join(m for m in ('numpy', 'typeguard', 'jaxtyping')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
 def typeguard_checker(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A jaxtyping `typechecker`: typeguard's `check_type` on every annotated parameter."""
     signature = inspect.signature(fn)
@@ -139,25 +210,39 @@ def best(fn: Callable[[], object], number: int, repeats: int) -> float:
     return min(timeit.repeat(fn, number=number, repeat=repeats)) / number
 
 
-def per_call(repeats: int) -> tuple[float, float, float]:
+def per_call(repeats: int) -> dict[str, list[float]]:
+    """Seconds per call of each variant of `linear_forward`, one figure per round."""
     rng = np.random.default_rng(0)
     A, W, b = rng.standard_normal((4, 8)), rng.standard_normal((3, 4)), np.zeros((3, 1))
-    checked = dimcheck.shapes(linear_forward)
-    jax_checked = jaxtyped(typechecker=typeguard_checker)(linear_forward)
-    try:  # jaxtyping really checks: a transposed W is refused
-        jax_checked(A, W.T, b)
-    except Exception:
-        pass
-    else:
-        raise AssertionError("the jaxtyping baseline does not check shapes")
-    for fn in (linear_forward, checked, jax_checked):
+    # Many short rounds (about a millisecond each), each variant right after the other, so
+    # that a busy moment on a shared machine hits a round's variants alike.
+    variants: dict[str, tuple[Callable[..., Any], int]] = {
+        "undecorated": (linear_forward, 500),
+        "@dimcheck.shapes": (dimcheck.shapes(linear_forward), 500),
+        "hand-written asserts": (linear_forward_asserts, 500),
+        "jaxtyped(typechecker=check_type)": (
+            jaxtyped(typechecker=typeguard_checker)(linear_forward),
+            20,
+        ),
+    }
+    with_beartype = beartype_checked()
+    if with_beartype is not None:
+        variants["jaxtyped(typechecker=beartype)"] = (with_beartype, 20)
+    for name, (fn, _) in variants.items():
         fn(A, W, b)  # warm up, and prove each accepts the call
-    plain_t, checked_t, jax_t = [], [], []
-    for _ in range(repeats):  # interleaved, so a noisy moment hits all three alike
-        plain_t.append(best(lambda: linear_forward(A, W, b), 20000, 1))
-        checked_t.append(best(lambda: checked(A, W, b), 20000, 1))
-        jax_t.append(best(lambda: jax_checked(A, W, b), 2000, 1))
-    return min(plain_t), min(checked_t), min(jax_t)
+        if name == "undecorated":
+            continue
+        try:  # and that each really checks: a transposed W is refused
+            fn(A, W.T, b)
+        except Exception:
+            pass
+        else:
+            raise AssertionError(f"{name} does not check shapes")
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(40 * repeats):
+        for name, (fn, number) in variants.items():
+            times[name].append(best(functools.partial(fn, A, W, b), number, 1))
+    return times
 
 
 def step_ratio(layer_dims: list[int], repeats: int) -> tuple[float, float]:
@@ -244,13 +329,40 @@ def main() -> int:
     repeats = parser.parse_args().repeats
     ok = True
 
-    plain, checked, jax = per_call(repeats)
-    overhead = (checked - plain) * 1e6
-    print(f"linear_forward(A_prev (4, 8), W (3, 4), b (3, 1)), per call, min of {repeats}:")
-    print(f"  undecorated                         {plain * 1e6:8.2f} us")
-    print(f"  @dimcheck.shapes                    {checked * 1e6:8.2f} us  (+{overhead:.2f} us)")
-    jax_overhead = (jax - plain) * 1e6
-    print(f"  jaxtyped(typechecker=check_type)    {jax * 1e6:8.2f} us  (+{jax_overhead:.2f} us)")
+    rounds = max(3, repeats)
+    print(f"import cost, python -X importtime (cumulative), min of {rounds} fresh runs:")
+    import_figures = {label: import_ms(code, rounds) for label, code in IMPORTED.items()}
+    for label, ms in import_figures.items():
+        print(f"  {label:<28} {ms:8.1f} ms")
+    loaded = loaded_with_dimcheck()
+    # Measured beside them in the same run: dimcheck must cost less than either of the two
+    # it no longer imports, and less than the linter's start-up budget.
+    budget = min(
+        IMPORT_TARGET_MS, import_figures["import numpy"], import_figures["import typeguard"]
+    )
+    heavy = {"numpy", "typeguard"} & set(loaded)
+    import_ok = import_figures["from dimcheck import shapes"] < budget and not heavy
+    also = ", ".join(loaded) or "none of numpy, typeguard, jaxtyping"
+    print(f"  import dimcheck also loads: {also}")
+    print(
+        f"  target: below numpy's, typeguard's and {IMPORT_TARGET_MS:.0f} ms"
+        f" (= {budget:.1f} ms here), loading neither:"
+        f" {'met' if import_ok else 'MISSED'}"
+    )
+    ok &= import_ok
+
+    times = {name: min(rounds) for name, rounds in per_call(repeats).items()}
+    plain = times["undecorated"]
+    overhead = (times["@dimcheck.shapes"] - plain) * 1e6
+    print(
+        f"linear_forward(A_prev (4, 8), W (3, 4), b (3, 1)), per call, fastest of"
+        f" {40 * repeats} interleaved rounds:"
+    )
+    for name, seconds in times.items():
+        extra = "" if name == "undecorated" else f"  (+{(seconds - plain) * 1e6:.2f} us)"
+        print(f"  {name:<34} {seconds * 1e6:8.2f} us{extra}")
+    if "jaxtyped(typechecker=beartype)" not in times:
+        print("  jaxtyped(typechecker=beartype): beartype not installed, not measured")
     met = "met" if overhead <= CALL_TARGET_US else "MISSED"
     print(f"  dimcheck overhead target <= {CALL_TARGET_US} us: {met}")
     ok &= overhead <= CALL_TARGET_US

@@ -16,7 +16,6 @@ and lambdas nested in it). Not covered: code that was not rewritten (the body of
 """
 
 import ast
-import contextvars
 import functools
 import inspect
 import operator
@@ -29,8 +28,8 @@ from typing import Any
 
 from ._errors import ShapeError
 from ._match import broadcast
-
-_ACTIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("dimcheck_strict", default=False)
+from ._switch import _ON, STRICT, SUSPENDED, mode, with_mode
+from ._vocabulary import rank1_hint
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
@@ -70,11 +69,8 @@ def strict_broadcasting() -> Iterator[None]:
     `@dimcheck.shapes` ones (not the block's own lines, nor plain helpers; see this
     module's docstring for what is and is not covered); nesting is fine.
     """
-    token = _ACTIVE.set(True)
-    try:
+    with with_mode(STRICT):
         yield
-    finally:
-        _ACTIVE.reset(token)
 
 
 def check_operands(a: Any, b: Any, info: tuple[str, str, str, str, str, int]) -> None:
@@ -102,11 +98,7 @@ def check_operands(a: Any, b: Any, info: tuple[str, str, str, str, str, int]) ->
         if len(shape) == 1 and len(other) == 2:
             n = shape[0]
             name = name if re.fullmatch(r"[\w.]+", name) else f"({name})"
-            fix = f"{name}.reshape({n}, 1)" if other[1] == 1 else f"{name}.reshape(1, {n})"
-            message += (
-                f" {name} is a rank-1 array {shape}: use {fix}, or keepdims=True where it was"
-                " reduced."
-            )
+            message += rank1_hint(name, n, column=other[1] == 1)
             break
     else:
         message += " If an outer product is intended, write it explicitly (np.outer or @)."
@@ -114,12 +106,13 @@ def check_operands(a: Any, b: Any, info: tuple[str, str, str, str, str, int]) ->
 
 
 def _helper(always: bool) -> Callable[[Any, Any, tuple[str, str, str, str, str, int]], Any]:
-    active = _ACTIVE
     ops = _OPS
 
     def binop(a: Any, b: Any, info: tuple[str, str, str, str, str, int]) -> Any:
-        if always or active.get():
-            check_operands(a, b, info)
+        if _ON[0]:
+            current = mode()
+            if (always or current & STRICT) and not current & SUSPENDED:
+                check_operands(a, b, info)
         return ops[info[0]](a, b)
 
     return binop

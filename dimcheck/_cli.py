@@ -1,7 +1,13 @@
-"""The `dimcheck` command. `dimcheck lint PATH...` lints files, directories and notebooks.
+"""The `dimcheck` command: `dimcheck lint PATH...` and `dimcheck check FILE`.
 
-Exit status: 0 no findings, 1 findings, 2 usage error or a file that could not be
-linted (named on stderr; the other files are still linted and reported).
+`lint` finds dimension mistakes in files, directories and notebooks without running
+them. Exit status: 0 no findings, 1 findings, 2 usage error or a file that could not
+be linted (named on stderr; the other files are still linted and reported).
+
+`check` runs a student file's Course functions on a generated problem with every shape
+checked. Exit status: 0 all shapes right, 1 a wrong shape, 2 usage error or a file that
+cannot be checked. It imports numpy and the instrumentation inside its function, so
+that `lint` stays light.
 """
 
 import argparse
@@ -21,17 +27,79 @@ from ._lint import (
     lint_paths,
     load_selection,
 )
+from ._version import VersionAction
 
 
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.replace(" ", ",").split(",") if part)
 
 
+def _sizes(text: str) -> list[int]:
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) < 2 or not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected layer sizes n[0],n[1],...,n[L] (at least two positive integers): {text!r}"
+        )
+    return [int(part) for part in parts]
+
+
+def _add_check(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    check = commands.add_parser(
+        "check",
+        help="run a student file's Course functions with every shape checked",
+        description=(
+            "Load a .py file or a notebook (a notebook's data-loading, test and training "
+            "cells are not run), recognise the Course assignment it implements, and run its "
+            "functions once on a generated problem with every shape checked. Prints the "
+            "first wrong shape in course notation, or that all shapes are right."
+        ),
+        epilog="exit status: 0 all shapes right, 1 a shape is wrong, 2 the file cannot be checked",
+    )
+    check.add_argument("path", metavar="FILE", help="a .py file or an .ipynb notebook")
+    check.add_argument(
+        "--layers", type=_sizes, metavar="5,4,3,1", help="layer_dims of the generated problem"
+    )
+    check.add_argument(
+        "--examples", "-m", type=int, default=7, metavar="M", help="the number of examples m (7)"
+    )
+    check.add_argument("--seed", type=int, default=0, help="seeds the generated problem (0)")
+    check.add_argument("--forward", metavar="NAME", help="your forward pass, if renamed")
+    check.add_argument("--backward", metavar="NAME", help="your backward pass, if renamed")
+    check.add_argument("--cost", metavar="NAME", help="your cost function, if renamed")
+    check.add_argument(
+        "--transposed", action="store_true", help="weights stored (n[l-1], n[l]), Z = W.T @ A + b"
+    )
+    check.add_argument(
+        "--timeout", type=float, default=20.0, metavar="S", help="seconds the import may take (20)"
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ._check_command import check_file
+
+    if args.examples < 1:
+        print("dimcheck check: error: --examples (m) must be at least 1", file=sys.stderr)
+        return 2
+    result = check_file(
+        args.path,
+        layer_dims=args.layers,
+        m=args.examples,
+        seed=args.seed,
+        roles={"forward": args.forward, "backward": args.backward, "cost": args.cost},
+        convention="transposed" if args.transposed else "standard",
+        timeout=args.timeout,
+    )
+    print(str(result), file=sys.stderr if result.status == 2 else sys.stdout)
+    return result.status
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dimcheck", description="Dimension checks in the notation of the course notes."
     )
+    parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_check(commands)
     lint = commands.add_parser(
         "lint",
         help="find dimension mistakes in .py files and notebooks without running them",
@@ -79,7 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     **Returns:** the exit status, 0, 1 or 2.
     """
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and 2
+    if args.command == "check":
+        return _check(args)
     if args.command != "lint":
         parser.print_help(sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 """`%load_ext dimcheck`: shape-check the Course-named functions a notebook defines.
 
 After `%load_ext dimcheck`, every Course-named function (`linear_forward`,
-`L_model_backward`, ... the names `dimcheck.instrument` knows) that a later
+`L_model_backward`, `propagate`, `update_parameters_with_adam`, ... the names
+`dimcheck.instrument` knows, from `_course_functions`) that a later
 cell defines is wrapped with the same rules as `dimcheck.instrument`, so the
 notebook stops at the first wrong shape with a message in course notation.
 Redefining a function in a later cell checks the new definition. Functions
@@ -25,7 +26,8 @@ from __future__ import annotations
 import types
 from typing import Any, Literal
 
-from ._instrument import COURSE_FUNCTIONS, instrument, uninstrument
+from ._course_functions import CHECKED
+from ._instrument import instrument, uninstrument
 
 
 class _NotebookChecks:
@@ -48,7 +50,7 @@ class _NotebookChecks:
         namespace = self.shell.user_ns
         return {
             name: namespace[name]
-            for name in COURSE_FUNCTIONS
+            for name in CHECKED
             if isinstance(namespace.get(name), types.FunctionType)
         }
 

@@ -1,40 +1,31 @@
 """The course's dimension rules for whole dicts: parameters, gradients, caches.
 
-Every entry of `../shared/NOTATION.md`'s table is checked, never a sample, and every
+Every entry of the table in `docs/notation.md` is checked, never a sample, and every
 violation is reported in course notation with where its symbols got their values.
 """
 
-import typing
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any
 
-from ._notation import format_expected, rule_note, shape_hint
 from ._report import ShapeReport, Violation
-
-Convention = Literal["standard", "transposed"]
-
-
-def convention_note(convention: str) -> str:
-    """The sentence that says which weight convention a message assumes."""
-    if convention == "transposed":
-        return (
-            " (Transposed convention: W[l] is stored as (n[l-1], n[l]) and used as"
-            " Z = W.T @ A + b.)"
-        )
-    return (
-        " (Standard convention: W[l] is (n[l], n[l-1]) and Z = W @ A + b; pass"
-        ' convention="transposed" if your weights are stored as (n[l-1], n[l]).)'
-    )
-
-
-def check_convention(convention: str) -> Convention:
-    """Validate a `convention` argument."""
-    if convention not in ("standard", "transposed"):
-        raise ValueError(
-            f'convention must be "standard" (W[l] is (n[l], n[l-1])) or "transposed"'
-            f" (W[l] is (n[l-1], n[l])): got {convention!r}."
-        )
-    return typing.cast(Convention, convention)
+from ._vocabulary import Convention as Convention
+from ._vocabulary import check_convention as check_convention
+from ._vocabulary import convention_note as convention_note
+from ._vocabulary import (
+    course_name,
+    format_expected,
+    layers_of,
+    make_key,
+    n,
+    parse_key,
+    rule_note,
+    shape_hint,
+    symbols_of,
+)
+from ._vocabulary import dims_origin as dims_origin
+from ._vocabulary import weight_shape as weight_shape
+from ._vocabulary import weight_symbols as weight_symbols
 
 
 def check_layer_dims(layer_dims: Any) -> list[int]:
@@ -54,16 +45,21 @@ def check_layer_dims(layer_dims: Any) -> list[int]:
     return dims
 
 
-def weight_symbols(layer: int, convention: str) -> list[str]:
-    """`W[l]`'s shape in symbols: `[n[l], n[l-1]]`, or swapped for the transposed convention."""
-    rows, cols = f"n[{layer}]", f"n[{layer - 1}]"
-    return [cols, rows] if convention == "transposed" else [rows, cols]
+def _text(text: str | Callable[[], str]) -> str:
+    return text() if callable(text) else text
 
 
-def weight_shape(layer_dims: Sequence[int], layer: int, convention: str) -> tuple[int, int]:
-    """`W[l]`'s shape from `layer_dims` in the given convention."""
-    rows, cols = layer_dims[layer], layer_dims[layer - 1]
-    return (cols, rows) if convention == "transposed" else (rows, cols)
+def _size_from(layer: int, key: str) -> str:
+    """`"n[2] from Z[2]"`."""
+    return f"{n(layer)} from {course_name(key)}"
+
+
+def _with_m(origin: Callable[[], str], m: int | None, m_key: str) -> str:
+    """`"n[1] = 3 from W[1..L]; m = 5 from dA[0]"` (`m_key`: the entry `m` came from, or
+    `""` when it was given)."""
+    if m is None:
+        return origin()
+    return origin() + (f"; m = {m} from {course_name(m_key)}" if m_key else "; m given")
 
 
 class Checker:
@@ -78,15 +74,18 @@ class Checker:
     def expect(
         self,
         key: str,
-        name: str,
+        name: str | Callable[[], str],
         value: Any,
-        symbols: list[str],
-        values: list[int | None],
-        origin: str = "",
+        symbols: Sequence[str] | Callable[[], Sequence[str]],
+        values: Sequence[int | None],
+        origin: str | Callable[[], str] = "",
         note: str = "",
-        prefix: str = "",
+        prefix: str | Callable[[], str] = "",
     ) -> bool:
         """Check one entry's shape; record a violation and return `False` if it is wrong.
+
+        The text (`name`, `symbols`, `origin`) may be given as functions that make it: they
+        are called only for a violation, so a right entry costs no string work.
 
         **Arguments:**
 
@@ -99,17 +98,20 @@ class Checker:
         - `prefix`: the function the check runs for (`"linear_forward: "`).
         """
         self.checked += 1
-        want = format_expected(symbols, values)
         shape = getattr(value, "shape", None)
+        if (
+            isinstance(shape, tuple)
+            and len(shape) == len(values)
+            and all(v is None or v == s for v, s in zip(values, shape, strict=True))
+        ):
+            return True
+        name, origin, prefix = _text(name), _text(origin), _text(prefix)
+        want = format_expected(symbols() if callable(symbols) else symbols, values)
         if not isinstance(shape, tuple):
             got = "it is missing" if value is None else f"got {type(value).__name__}"
             message = f"{prefix}{name} must be an array {want}: {got}."
             self.violations.append(Violation(key, name, want, None, message))
             return False
-        if len(shape) == len(values) and all(
-            v is None or v == s for v, s in zip(values, shape, strict=True)
-        ):
-            return True
         message = f"{prefix}{name} must be {want}: got {shape}"
         if origin:
             message += f" ({origin})"
@@ -125,12 +127,6 @@ class Checker:
 
     def report(self) -> ShapeReport:
         return ShapeReport(self.what, self.checked, tuple(self.violations), self.convention)
-
-
-def dims_origin(layer_dims: Sequence[int], layers: Sequence[int], source: str) -> str:
-    """`"n[2] = 3, n[1] = 4 from layer_dims"` for the layers a rule uses."""
-    parts = [f"n[{i}] = {layer_dims[i]}" for i in layers]
-    return ", ".join(parts) + f" from {source}"
 
 
 def check_parameters(
@@ -162,28 +158,26 @@ def check_parameters(
     note = convention_note(convention)
     last = len(dims) - 1
     for layer in range(1, last + 1):
-        origin = dims_origin(dims, (layer, layer - 1), "layer_dims")
-        w_symbols = weight_symbols(layer, convention)
+        origin = partial(dims_origin, dims, (layer, layer - 1), "layer_dims")
         w_values: list[int | None] = list(weight_shape(dims, layer, convention))
-        b_symbols = [f"n[{layer}]", "1"]
         b_values: list[int | None] = [dims[layer], 1]
-        for key, symbols, values, extra in (
-            (f"W{layer}", w_symbols, w_values, note),
-            (f"b{layer}", b_symbols, b_values, ""),
-        ):
-            name = f"{key[0]}[{layer}]"
+        for letter, values, extra in (("W", w_values, note), ("b", b_values, "")):
+            key = make_key(letter, layer)
+            symbols = partial(symbols_of, letter, layer, convention)
             if key not in parameters:
-                checker.missing(key, name, format_expected(symbols, values))
+                checker.missing(key, course_name(key), format_expected(symbols(), values))
             else:
+                name = partial(course_name, key)
                 checker.expect(key, name, parameters[key], symbols, values, origin, extra)
     for key in parameters:
-        if key[:1] in ("W", "b") and key[1:].isdigit() and not 1 <= int(key[1:]) <= last:
+        parsed = parse_key(key) if isinstance(key, str) else None
+        if parsed is not None and parsed[0] in ("W", "b") and not 1 <= parsed[1] <= last:
             checker.checked += 1
             message = (
-                f"{key[0]}[{key[1:]}] is not a layer of this network: layer_dims has"
+                f"{course_name(key)} is not a layer of this network: layer_dims has"
                 f" L = {last} layers, numbered 1 to {last}."
             )
-            checker.violations.append(Violation(key, f"{key[0]}[{key[1:]}]", "-", None, message))
+            checker.violations.append(Violation(key, course_name(key), "-", None, message))
     return checker.report()
 
 
@@ -233,43 +227,45 @@ def check_gradients(
     if dims is None:
         # Parameters that do not chain up: each dW still has to match its own W.
         dims_known = False
-        layers = [int(k[1:]) for k in parameters if k[:1] == "W" and k[1:].isdigit()]
+        layers = layers_of(parameters, "W")
     else:
         dims_known = True
         layers = list(range(1, len(dims)))
     note = convention_note(convention)
-    m_source = "m given" if m is not None else ""
+    m_key = ""  # the entry m was read from; "" while it is the m given (or unknown)
     for layer in sorted(layers):
-        w_symbols = weight_symbols(layer, convention)
         if dims_known and dims is not None:
             w_values: list[int | None] = list(weight_shape(dims, layer, convention))
             b_values: list[int | None] = [dims[layer], 1]
-            origin = dims_origin(dims, (layer, layer - 1), source)
+            origin: Callable[[], str] = partial(dims_origin, dims, (layer, layer - 1), source)
         else:
-            w_shape = getattr(parameters[f"W{layer}"], "shape", (None, None))
+            w_shape = getattr(parameters[make_key("W", layer)], "shape", (None, None))
             w_values = list(w_shape)
             b_values = [w_shape[1] if convention == "transposed" else w_shape[0], 1]
-            origin = f"the shape of W[{layer}]"
-        for key, symbols, values, extra in (
-            (f"dW{layer}", w_symbols, w_values, note),
-            (f"db{layer}", [f"n[{layer}]", "1"], b_values, ""),
-        ):
-            name = f"{key[:2]}[{layer}]"
+            origin = partial("the shape of {}".format, course_name(make_key("W", layer)))
+        for letter, values, extra in (("dW", w_values, note), ("db", b_values, "")):
+            key = make_key(letter, layer)
+            symbols = partial(symbols_of, letter, layer, convention)
             if key not in grads:
-                checker.missing(key, name, format_expected(symbols, values))
+                checker.missing(key, course_name(key), format_expected(symbols(), values))
             else:
+                name = partial(course_name, key)
                 checker.expect(key, name, grads[key], symbols, values, origin, extra)
     if dims is not None:
         for layer in range(len(dims)):
-            key = f"dA{layer}"
+            key = make_key("dA", layer)
             if key not in grads:
                 continue
             shape = getattr(grads[key], "shape", None)
             if m is None and isinstance(shape, tuple) and len(shape) == 2:
-                m, m_source = shape[1], f"m = {shape[1]} from dA[{layer}]"
-            origin = dims_origin(dims, (layer,), source) + (f"; {m_source}" if m_source else "")
+                m, m_key = shape[1], key
             checker.expect(
-                key, f"dA[{layer}]", grads[key], [f"n[{layer}]", "m"], [dims[layer], m], origin
+                key,
+                partial(course_name, key),
+                grads[key],
+                partial(symbols_of, "dA", layer),
+                [dims[layer], m],
+                partial(_with_m, partial(dims_origin, dims, (layer,), source), m, m_key),
             )
     return checker.report()
 
@@ -338,37 +334,36 @@ def check_caches(
             continue
         a_prev, weights, bias, z = entry
         if m is None:
-            shape = getattr(a_prev, "shape", None)
-            if isinstance(shape, tuple) and len(shape) == 2:
-                m = shape[1]
-        origin = dims_origin(dims, (layer, layer - 1), source)
-        prefix = f"caches[{index}]: "
-        checker.expect(
-            "A_prev",
-            f"A[{layer - 1}]",
-            a_prev,
-            [f"n[{layer - 1}]", "m"],
-            [dims[layer - 1], m],
-            origin,
-            prefix=prefix,
-        )
-        checker.expect(
-            "W",
-            f"W[{layer}]",
-            weights,
-            weight_symbols(layer, convention),
-            list(weight_shape(dims, layer, convention)),
-            origin,
-            convention_note(convention),
-            prefix=prefix,
-        )
-        checker.expect(
-            "b", f"b[{layer}]", bias, [f"n[{layer}]", "1"], [dims[layer], 1], origin, prefix=prefix
-        )
-        checker.expect(
-            "Z", f"Z[{layer}]", z, [f"n[{layer}]", "m"], [dims[layer], m], origin, prefix=prefix
-        )
+            m = _examples(a_prev, dims[layer - 1], z)
+        origin = partial(dims_origin, dims, (layer, layer - 1), source)
+        prefix = partial("caches[{}]: ".format, index)
+        for code_name, letter, at, value, values, note in (
+            ("A_prev", "A", layer - 1, a_prev, [dims[layer - 1], m], ""),
+            ("W", "W", layer, weights, list(weight_shape(dims, layer, convention)), None),
+            ("b", "b", layer, bias, [dims[layer], 1], ""),
+            ("Z", "Z", layer, z, [dims[layer], m], ""),
+        ):
+            checker.expect(
+                code_name,
+                partial(course_name, make_key(letter, at)),
+                value,
+                partial(symbols_of, letter, at, convention),
+                values,
+                origin,
+                convention_note(convention) if note is None else note,
+                prefix=prefix,
+            )
     return checker.report()
+
+
+def _examples(a_prev: Any, rows: int, z: Any) -> int | None:
+    """`m`, read off `A[l-1]` `(n[l-1], m)`; off `Z[l]` when `A[l-1]`'s rows are not `n[l-1]`
+    (an `X` given as `(m, n[0])` must not set `m` to `n[0]`)."""
+    for array, needs_rows in ((a_prev, True), (z, False)):
+        shape = getattr(array, "shape", None)
+        if isinstance(shape, tuple) and len(shape) == 2 and (shape[0] == rows or not needs_rows):
+            return int(shape[1])
+    return None
 
 
 def _split_cache(cache: Any) -> tuple[Any, Any, Any, Any] | None:
@@ -398,27 +393,27 @@ def _dims_from_caches(entries: list[tuple[Any, Any, Any, Any] | None]) -> list[i
 def _check_cache_dict(
     checker: Checker, caches: Mapping[str, Any], layer_dims: Sequence[int] | None, m: int | None
 ) -> ShapeReport:
-    layers = sorted(
-        {int(k[1:]) for k in caches if k[:1] in ("Z", "A") and k[1:].isdigit() and k[1:] != "0"}
-    )
+    # A[0] is X, not a cache entry of a layer.
+    layers = sorted({*layers_of(caches, "Z"), *layers_of(caches, "A")} - {0})
     dims = check_layer_dims(layer_dims) if layer_dims is not None else None
     for layer in layers:
-        for key in (f"Z{layer}", f"A{layer}"):
+        for letter in ("Z", "A"):
+            key = make_key(letter, layer)
             value = caches.get(key)
             shape = getattr(value, "shape", None)
             if m is None and isinstance(shape, tuple) and len(shape) == 2:
                 m = shape[1]
             if dims is not None and layer < len(dims):
-                n: int | None = dims[layer]
-                origin = dims_origin(dims, (layer,), "layer_dims")
+                size: int | None = dims[layer]
+                origin = partial(dims_origin, dims, (layer,), "layer_dims")
             else:
-                z_shape = getattr(caches.get(f"Z{layer}"), "shape", None)
-                n = z_shape[0] if isinstance(z_shape, tuple) and z_shape else None
-                origin = f"n[{layer}] from Z[{layer}]"
+                z_key = make_key("Z", layer)
+                z_shape = getattr(caches.get(z_key), "shape", None)
+                size = z_shape[0] if isinstance(z_shape, tuple) and z_shape else None
+                origin = partial(_size_from, layer, z_key)
+            symbols = partial(symbols_of, letter, layer)
             if value is None:
-                checker.missing(key, f"{key[0]}[{layer}]", f"(n[{layer}], m)")
+                checker.missing(key, course_name(key), format_expected(symbols(), [None, None]))
             else:
-                checker.expect(
-                    key, f"{key[0]}[{layer}]", value, [f"n[{layer}]", "m"], [n, m], origin
-                )
+                checker.expect(key, partial(course_name, key), value, symbols, [size, m], origin)
     return checker.report()

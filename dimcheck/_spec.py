@@ -1,60 +1,28 @@
-"""Reading jaxtyping annotations once, at decoration time, into plain matching specs."""
+"""Reading jaxtyping annotations once, at decoration time, into specs with their matchers.
 
+The data (`ArraySpec`, `Slot`, the axis kinds) is defined in `_axes` and re-exported here
+for this module's importers; each `ArraySpec` gets its generated matcher (`_fast`) here.
+"""
+
+import functools
 import types
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
+from ._axes import ANON as ANON
+from ._axes import FIXED as FIXED
+from ._axes import NAMED as NAMED
+from ._axes import NO_VAR as NO_VAR
+from ._axes import SAFE_BUILTINS as SAFE_BUILTINS
+from ._axes import SYMBOLIC as SYMBOLIC
+from ._axes import VAR_ANON as VAR_ANON
+from ._axes import VAR_NAMED as VAR_NAMED
+from ._axes import ArraySpec as ArraySpec
+from ._axes import Dim as Dim
+from ._axes import Slot as Slot
 from ._errors import AnnotationError
-
-# Kinds of one axis in a dimension string.
-NAMED, FIXED, SYMBOLIC, ANON = 0, 1, 2, 3
-# Kinds of the variadic part (`*name`, `*#name`, `...`).
-NO_VAR, VAR_ANON, VAR_NAMED = 0, 1, 2
-
-# What a symbolic axis (`n+1`) may call: arithmetic only, no access to anything else.
-SAFE_BUILTINS = {"min": min, "max": max, "abs": abs, "int": int}
-
-
-@dataclass(frozen=True, slots=True)
-class Dim:
-    kind: int
-    value: Any  # name (NAMED), size (FIXED), compiled expression (SYMBOLIC), None (ANON)
-    text: str  # as written, for messages
-    broadcastable: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ArraySpec:
-    """One array annotation: type, dtypes and the axes before/after the variadic part."""
-
-    array_type: Any  # a class; typed Any so isinstance does not narrow what it checks
-    dtypes: frozenset[Any] | None  # numpy dtype objects; None: any dtype (`Shaped`)
-    dtype_names: frozenset[str]  # all names, for dtypes numpy itself does not know
-    dtype_label: str  # `Float`, `Shaped`, ...
-    pre: tuple[Dim, ...]
-    post: tuple[Dim, ...]
-    var_kind: int
-    var_name: str
-    var_broadcastable: bool
-    text: str  # the dimension string as written
-    has_symbolic: bool
-    # `_fast.compile_matcher(self)`, set right after construction (same verdicts as match).
-    fast: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """What one argument (or one returned element) may be: arrays, None, other types."""
-
-    arrays: tuple[ArraySpec, ...]
-    optional: bool
-    others: tuple[Any, ...]  # non-array annotations, checked by isinstance or typeguard
-    simple_others: tuple[type, ...] | None  # set when every other is a plain class
-    annotation: Any
-    # Checks a non-array value against `others` (plain classes, `tuple[Any, Any]`,
-    # `Literal[...]` without typeguard; anything else with typeguard's `check_type`).
-    accepts: Any = field(default=None, compare=False, repr=False)
+from ._fast import compile_matcher
 
 
 def is_array_annotation(annotation: object) -> bool:
@@ -221,10 +189,8 @@ def _member_check(annotation: Any) -> Any:
         return lambda value: isinstance(value, origin)
 
     def with_typeguard(value: Any) -> bool:
-        from typeguard import check_type
-
         try:
-            check_type(value, annotation)
+            typeguard_check()(value, annotation)
         except Exception:
             return False
         return True
@@ -263,6 +229,9 @@ def _numpy_dtype(name: str) -> Any:
         return None
 
 
+# Slots are immutable: a rule asked for on every call (instrumentation) is read and
+# compiled once, not once per call.
+@functools.lru_cache(maxsize=512)
 def rule_slot(dim_str: str, where: str = "rule") -> Slot:
     """A slot for a numpy array of any dtype with the given dimension string (`"n_l 1"`)."""
     import numpy as np
@@ -284,9 +253,20 @@ def rule_slot(dim_str: str, where: str = "rule") -> Slot:
     return Slot((spec,), False, (), None, None)
 
 
-def _with_matcher(**fields: Any) -> ArraySpec:
-    from ._fast import compile_matcher
+@functools.cache
+def typeguard_check() -> Callable[..., Any]:
+    """typeguard's `check_type`, imported at the first annotation that needs it.
 
+    Only annotations dimcheck cannot read itself (`dict[str, np.ndarray]`) need it; the
+    decorator asks for it when it compiles such a signature, so that no call pays for
+    the import.
+    """
+    from typeguard import check_type
+
+    return check_type
+
+
+def _with_matcher(**fields: Any) -> ArraySpec:
     spec = ArraySpec(**fields)
     object.__setattr__(spec, "fast", compile_matcher(spec))
     return spec

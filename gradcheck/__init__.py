@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ._errors import CheckInputError as CheckInputError
     from ._errors import GradientError as GradientError
     from ._errors import GradientShapeError as GradientShapeError
+    from ._errors import InputShapeError as InputShapeError
+    from ._errors import NondeterministicCostError as NondeterministicCostError
     from ._errors import PrecisionWarning as PrecisionWarning
     from ._model import check_model as check_model
     from ._plot import plot_report as plot_report
@@ -30,6 +32,8 @@ _EXPORTS = {
     "CheckInputError": "._errors",
     "GradientError": "._errors",
     "GradientShapeError": "._errors",
+    "InputShapeError": "._errors",
+    "NondeterministicCostError": "._errors",
     "PrecisionWarning": "._errors",
     "check_model": "._model",
     "plot_report": "._plot",

@@ -6,42 +6,60 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._bands import relative_difference, roundoff_floor, verdict
+from ._bands import FLOOR_MARGIN, INCONCLUSIVE, relative_difference, roundoff_floor, verdict
 from ._diagnosis import diagnose
+from ._names import course_name, gradient_name
 from ._report import Entry, ParameterResult
 
 _WORST = 3
 
 
-def kink_crossed(
-    analytic: np.ndarray,
-    central: np.ndarray,
-    forward: np.ndarray,
-    backward: np.ndarray,
-    noise: float,
-) -> np.ndarray:
-    """Which central differences are wrong because the step crossed a kink.
+#: The fewest compared values, as a fraction of those examined, a verdict may rest on.
+MAJORITY = 0.5
 
-    A kink at distance `d < eps` on one side of `theta` leaves the one-sided
-    difference on the other side equal to the analytic derivative, while the
-    one crossing it is off by `jump * (eps - d) / eps` and the central
-    difference by half that. A smooth bug instead moves all three together.
 
-    **Arguments:**
+def independent_of(key: str) -> str:
+    """The diagnosis of a parameter the cost does not depend on at all."""
+    name = course_name(key)
+    return (
+        f"the cost does not depend on {name}: its numerical gradient is zero, and J does not "
+        f"move even under large changes of {name} (at this point and at far ones), so 0 = 0 "
+        f"checks nothing. Does the forward "
+        f"pass use {name} (a layer skipped, a parameter read from the wrong key)? If {name} is "
+        f'meant to be unused, say so: unused=["{key}"]'
+    )
 
-    - `analytic`, `central`, `forward`, `backward`: values of shape `(k,)`.
-    - `noise`: the roundoff of one central difference.
 
-    **Returns:** a boolean mask of shape `(k,)`.
-    """
-    error = np.abs(central - analytic)
-    # Only differences that would matter are examined: a relative error of
-    # 1e-3 (the fail line) on that coordinate, well above roundoff.
-    disagree = error > 1e-3 * (np.abs(analytic) + np.abs(central)) + 10.0 * noise
-    one_sided_gap = np.abs(forward - backward)
-    closest = np.minimum(np.abs(forward - analytic), np.abs(backward - analytic))
-    # One-sided differences carry twice the central roundoff.
-    return disagree & (one_sided_gap > 0.5 * error) & (closest < 0.25 * error + 20.0 * noise)
+def flat_here(key: str) -> str:
+    """The diagnosis of a parameter whose gradient is zero here but not everywhere."""
+    name = course_name(key)
+    return (
+        f"not enough evidence: J is flat in {name} at these parameters (its units are inactive "
+        "for every example, e.g. ReLUs dead or the layer after it dead), so 0 = 0 checks "
+        f"nothing; check again at other parameters or on more examples"
+    )
+
+
+def too_noisy(key: str, floor: float) -> str:
+    """The diagnosis of a parameter whose roundoff floor reaches the fail line."""
+    return (
+        f"not enough evidence: the roundoff of J alone could produce a relative difference of "
+        f"{FLOOR_MARGIN * floor:.0e} on {gradient_name(key)}, which reaches the fail line, so "
+        "a bug and noise look alike here, even with larger steps (gradients vanishing "
+        "under a small initialiser, or an output A[L] saturated near 0 or 1). Check on "
+        "less extreme data or parameters (larger weights, scaled inputs)"
+    )
+
+
+def too_few(key: str, compared: int, examined: int) -> str:
+    """The diagnosis of a parameter most of whose values crossed a kink at every step."""
+    return (
+        f"not enough evidence: only {compared} of the {examined} values of {course_name(key)} "
+        "examined could be compared; the others sit on a ReLU-like kink that every step "
+        "crossed (Z[l] exactly at the kink, as zero biases and inactive units make it). "
+        "No verdict rests on a minority: check again at other parameters (nonzero biases) "
+        "or on more examples"
+    )
 
 
 def assemble(
@@ -52,7 +70,7 @@ def assemble(
     *,
     indices: np.ndarray | None,
     kinks: np.ndarray,
-    noise: float,
+    noise: float | np.ndarray,
     how: str,
     m: int | None,
     pass_line: float,
@@ -68,7 +86,7 @@ def assemble(
     - `indices`: flat indices of the coordinates, shape `(k,)`, or `None` for
       directional derivatives.
     - `kinks`: boolean mask `(k,)` of values that crossed a kink (excluded).
-    - `noise`: roundoff of one numerical value.
+    - `noise`: roundoff of one numerical value, or of each `(k,)`.
     - `how`: how the values were obtained, for the report.
     - `m`: the number of examples, when known.
     - `pass_line`, `fail_line`: the verdict bands.
@@ -76,9 +94,11 @@ def assemble(
     """
     keep = ~kinks
     a, n = analytic[keep], numeric[keep]
+    roundoff = np.broadcast_to(np.asarray(noise, dtype=np.float64), analytic.shape)[keep]
     difference = relative_difference(a, n)
-    floor = roundoff_floor(a, n, noise)
+    floor = roundoff_floor(a, n, roundoff)
     result_verdict = verdict(difference, floor, pass_line, fail_line)
+    enough = a.size > 0 and a.size >= MAJORITY * analytic.size
     diagnosis = None
     worst: tuple[Entry, ...] = ()
     kink_indices: tuple[tuple[int, ...], ...] = ()
@@ -86,7 +106,9 @@ def assemble(
         kink_indices = tuple(
             tuple(int(i) for i in np.unravel_index(int(flat), shape)) for flat in indices[kinks]
         )
-    if result_verdict != "ok":
+    if result_verdict == INCONCLUSIVE:
+        diagnosis = too_noisy(key, floor)
+    elif result_verdict != "ok":
         full_numeric = None
         if indices is not None and keep.all() and indices.size == int(np.prod(shape)):
             full_numeric = np.empty(indices.size)
@@ -97,7 +119,7 @@ def assemble(
             a,
             n,
             m=m,
-            noise=noise,
+            noise=float(np.sqrt(np.mean(roundoff**2))) if roundoff.size else 0.0,
             analytic_full=full_analytic if full_numeric is not None else None,
             numeric_full=full_numeric,
         )
@@ -112,6 +134,10 @@ def assemble(
                 )
                 for j in order
             )
+    if not enough and analytic.size > 0:
+        # A verdict resting on a minority of the values is no verdict, whatever it is.
+        result_verdict = INCONCLUSIVE
+        diagnosis = too_few(key, int(a.size), int(analytic.size))
     return ParameterResult(
         key=key,
         shape=tuple(shape),
@@ -141,7 +167,7 @@ def when_flat(results: list[ParameterResult]) -> tuple[list[ParameterResult], li
     Every numerical value exactly 0 while some analytic one is not means the
     check saw nothing: `J` is flat (clipped, or saturated below its
     resolution). That is no evidence either way, so `wrong` becomes
-    `doubtful`, with the reason in the notes.
+    `inconclusive`, with the reason in the notes.
 
     **Arguments:**
 
@@ -155,7 +181,7 @@ def when_flat(results: list[ParameterResult]) -> tuple[list[ParameterResult], li
         return results, []
     short = "the cost did not change at all under any perturbation (see the note below)"
     changed = [
-        replace(r, verdict="doubtful", diagnosis=short) if r.verdict == "wrong" else r
+        replace(r, verdict=INCONCLUSIVE, diagnosis=short) if r.verdict == "wrong" else r
         for r in results
     ]
     return changed, [FLAT_NOTE]

@@ -79,25 +79,35 @@ def relative_difference(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return float(np.linalg.norm(analytic - numeric)) / denominator
 
 
-def roundoff_floor(analytic: np.ndarray, numeric: np.ndarray, per_coordinate: float) -> float:
+def roundoff_floor(
+    analytic: np.ndarray, numeric: np.ndarray, per_coordinate: float | np.ndarray
+) -> float:
     """The relative difference that roundoff alone can produce on these values.
 
     **Arguments:**
 
     - `analytic`, `numeric`: the compared values, shape `(k,)`.
-    - `per_coordinate`: the roundoff of one difference, from `roundoff_per_coordinate`.
+    - `per_coordinate`: the roundoff of one difference, from `roundoff_per_coordinate`:
+      one number for all, or one per value `(k,)` when the steps differ.
 
-    **Returns:** `sqrt(k) * per_coordinate / (||g|| + ||g~||)`, or `inf` when both are zero.
+    **Returns:** `||r|| / (||g|| + ||g~||)` with `r` the roundoff of each value
+    (`sqrt(k) r` for a common one), or `inf` when both are zero.
     """
     denominator = float(np.linalg.norm(analytic) + np.linalg.norm(numeric))
-    noise = float(np.sqrt(analytic.size)) * per_coordinate
+    each = np.broadcast_to(np.asarray(per_coordinate, dtype=np.float64), analytic.shape)
+    noise = float(np.linalg.norm(each))
     if denominator == 0.0:
         return float("inf") if noise > 0 else 0.0
     return noise / denominator
 
 
+#: The verdict of a parameter that cannot be checked here: the noise of the
+#: cost reaches the fail line, or too few of its coordinates could be compared.
+INCONCLUSIVE = "inconclusive"
+
+
 def verdict(difference: float, floor: float, pass_line: float, fail_line: float) -> str:
-    """`"ok"`, `"doubtful"` or `"wrong"` for one parameter.
+    """`"ok"`, `"doubtful"`, `"wrong"` or `"inconclusive"` for one parameter.
 
     **Arguments:**
 
@@ -105,12 +115,22 @@ def verdict(difference: float, floor: float, pass_line: float, fail_line: float)
     - `floor`: its roundoff floor (`roundoff_floor`).
     - `pass_line`, `fail_line`: the bands.
 
-    **Returns:** `"ok"` below `max(pass_line, FLOOR_MARGIN * floor)` (a
-    difference roundoff can explain is no evidence of a bug); `"wrong"` at or
-    above `fail_line` when the floor is well below it; `"doubtful"` otherwise.
+    **Returns:**
+
+    - `"ok"` at or below `pass_line`, or below `FLOOR_MARGIN * floor` when that
+      is still below `fail_line` (a difference roundoff can explain is no
+      evidence of a bug);
+    - `"wrong"` at or above `fail_line` when roundoff cannot explain it;
+    - `"inconclusive"` when only roundoff that reaches the fail line could
+      explain the difference: the check cannot tell a bug from noise, so it is
+      never a pass;
+    - `"doubtful"` otherwise.
     """
-    if difference <= max(pass_line, FLOOR_MARGIN * floor):
+    explained = difference <= FLOOR_MARGIN * floor
+    if difference <= pass_line:
         return "ok"
-    if difference >= fail_line and FLOOR_MARGIN * floor < fail_line:
+    if explained:
+        return "ok" if FLOOR_MARGIN * floor < fail_line else INCONCLUSIVE
+    if difference >= fail_line:
         return "wrong"
     return "doubtful"

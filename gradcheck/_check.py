@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ._assemble import assemble, kink_crossed, when_flat
-from ._bands import EPS, FAIL_LINE, PASS_LINE, roundoff_per_coordinate
+from ._across import across
+from ._assemble import assemble, flat_here, independent_of, when_flat
+from ._bands import EPS, FAIL_LINE, INCONCLUSIVE, PASS_LINE
+from ._dependence import depends_on
+from ._determinism import refuse_unless_deterministic
 from ._errors import CheckInputError
 from ._finite import (
     Cost,
@@ -20,18 +26,27 @@ from ._finite import (
     cost_noise,
     directional_differences,
 )
+from ._inputs import check_inputs
 from ._modes import coordinates, directions, resolve_mode
+from ._nudge import at_nearby_points
 from ._origin import origin
 from ._progress import progress
 from ._report import ParameterResult, Report
-from ._richardson import NOTE as EXTRAPOLATION_NOTE
-from ._richardson import Measurement, judged
+from ._richardson import Measurement, judged, second_look_notes
+from ._steps import Differences, refined
 from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
 
 #: On a failed directional check, parameters up to this size are localised by
 #: checking every coordinate; larger ones by a sample of `ESCALATION_SAMPLE`.
 ESCALATION_FULL_LIMIT = 5_000
 ESCALATION_SAMPLE = 200
+
+#: `auto` checks every coordinate when that is estimated to take at most this
+#: many seconds (two evaluations of the cost per coordinate, timed on the first
+#: ones), and checks directions of every parameter otherwise.
+TIME_BUDGET = 10.0
+
+_ORDER = {"ok": 0, "doubtful": 1, INCONCLUSIVE: 2, "wrong": 3}
 
 
 def validate_options(eps: float, pass_line: float, fail_line: float, samples: int) -> None:
@@ -44,6 +59,24 @@ def validate_options(eps: float, pass_line: float, fail_line: float, samples: in
         )
     if int(samples) < 1:
         raise CheckInputError(f"samples must be at least 1: got {samples}")
+
+
+def unused_keys(unused: Iterable[str], parameters: Mapping[str, Any]) -> frozenset[str]:
+    """The parameter keys named in `unused` (`"W1"`, `"dW1"` or `"W[1]"`), each checked to exist."""
+    if isinstance(unused, str):
+        unused = (unused,)
+    keys = set()
+    for name in unused:
+        key = str(name).replace("[", "").replace("]", "")
+        if key not in parameters and key.startswith("d") and key[1:] in parameters:
+            key = key[1:]
+        if key not in parameters:
+            have = ", ".join(map(str, parameters))
+            raise CheckInputError(
+                f"unused names {name!r}, which is not a parameter: the parameters are {have}"
+            )
+        keys.add(key)
+    return frozenset(keys)
 
 
 def check(
@@ -61,46 +94,64 @@ def check(
     m: int | None = None,
     transposed: bool = False,
     progress_bar: bool | None = None,
+    unused: Iterable[str] = (),
+    time_budget: float = TIME_BUDGET,
 ) -> Report:
     """Compare `gradients` with central differences of `cost` at `parameters`.
 
     **Arguments:**
 
     - `cost`: `cost(parameters) -> J`, a float (a 0-d or `(1, 1)` array is
-      fine) for a dict of arrays like `parameters`.
+      fine) for a dict of arrays like `parameters`. It must be a function of the
+      parameters alone: it is evaluated twice at the given point, and a cost
+      that changes (dropout without a fixed mask, a global RNG) is refused.
     - `parameters`: the Course's dict form, e.g. `{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}`.
-      Never modified, read-only arrays welcome.
+      Never modified; any layout (Fortran order, transposed views, read-only).
     - `gradients`: one per parameter, of its shape, keyed like the parameters
       (`"W1"`) or the Course's way (`"dW1"`); other keys (`"dA0"`) are ignored.
       Course gradients are already divided by `m`, like the cost `J`, a mean
       over `m`: the finite difference of `J` is directly comparable.
-    - `eps`: the step of the central differences (see `Report` for the choice).
+    - `eps`: the first step of the central differences (see `Report`); a value
+      whose difference crosses a kink is measured again with smaller steps.
     - `mode`: `"full"` (every coordinate), `"sample"` (`samples` coordinates of
       every parameter, seeded), `"directional"` (`n_directions` random
       directions per parameter, escalating to coordinates on failure), or
-      `"auto"` (full up to 2,000 parameters, then sample, then directional).
-    - `seed`: seeds the sample and the directions.
+      `"auto"`: full when that fits in `time_budget`, directional otherwise
+      (a directional check sees a bug in any coordinate, a sample may not).
+    - `seed`: seeds the sample, the directions and the probes.
     - `pass_line`, `fail_line`: the verdict bands.
     - `m`: the number of examples, to recognise a missing `1/m`.
     - `transposed`: the weights are stored `(n[l-1], n[l])`, for the messages.
     - `progress_bar`: `None` shows a bar in a terminal only.
+    - `unused`: keys of parameters the cost is meant not to depend on (`["W3"]`):
+      their zero gradient is then ok; any other parameter the cost ignores fails.
+    - `time_budget`: seconds `auto` may spend on a full check.
 
     **Returns:** a `Report`.
 
     **Raises:** `GradientShapeError` for a missing gradient or one of the wrong
-    shape (before any numerics); `CheckInputError` for NaN or inf, a cost that
-    is not a scalar, or a cost that raises.
+    shape (before any numerics); `NondeterministicCostError` for a cost that
+    changes between two calls at the same parameters; `CheckInputError` for
+    NaN or inf, a cost that is not a scalar, or a cost that raises.
     """
     validate_options(eps, pass_line, fail_line, samples)
     work = prepare_parameters(parameters)
     grads = match_gradients(work, gradients, transposed=transposed)
+    expected_flat = unused_keys(unused, work)
     evaluate = Evaluator(cost, work)
+    started = time.perf_counter()
     cost0 = evaluate("at the given parameters")
+    first_call = time.perf_counter() - started
+    again = evaluate("at the given parameters, a second time")
+    per_call = min(first_call, time.perf_counter() - started - first_call)
+    refuse_unless_deterministic(cost0, again, "one call right after the other")
     # A generator of its own, so that the sampled coordinates do not depend on it.
     noise = cost_noise(evaluate, cost0, np.random.default_rng([seed, 1]))
     total = sum(a.size for a in work.values())
-    concrete = resolve_mode(mode, total)
+    affordable = int(time_budget / max(2.0 * per_call, 1e-9))
+    concrete = resolve_mode(mode, total, affordable)
     rng = np.random.default_rng(seed)
+    probes = np.random.default_rng([seed, 2])
     results: list[ParameterResult] = []
     extrapolated = False
     per_parameter = {
@@ -114,27 +165,26 @@ def check(
     with progress(sum(per_parameter.values()), "gradcheck", progress_bar) as bar:
         for key, array in work.items():
             grad = grads[key]
+            result_of = partial(
+                assemble, key, array.shape, m=m, pass_line=pass_line, fail_line=fail_line
+            )
+            directional = None
             if concrete == "directional":
                 units = directions(array.shape, n_directions, rng)
-                c, f, b, scale = directional_differences(evaluate, key, units, eps, cost0)
-                per_value = roundoff_per_coordinate(scale, eps, noise)
                 analytic = np.tensordot(units, grad, axes=grad.ndim).reshape(-1)
-                kinks = kink_crossed(analytic, c, f, b, per_value)
-                result = assemble(
-                    key,
-                    array.shape,
-                    analytic,
-                    c,
-                    indices=None,
-                    kinks=kinks,
-                    noise=per_value,
-                    how="directional",
-                    m=m,
-                    pass_line=pass_line,
-                    fail_line=fail_line,
+                measure_along = partial(
+                    _directions_at, evaluate, key, units, analytic, cost0, noise
                 )
-                if result.verdict == "ok" and not kinks.all():
-                    results.append(result)
+                directional, second_look = judged(
+                    measure_along(eps),
+                    measure_along,
+                    eps,
+                    partial(result_of, analytic, indices=None),
+                    "directional",
+                )
+                extrapolated = extrapolated or second_look
+                if directional.verdict == "ok":
+                    results.append(_unless_vacuous(directional, evaluate, probes, expected_flat))
                     bar.update(per_parameter[key])
                     continue
                 how = "full" if array.size <= ESCALATION_FULL_LIMIT else "sample"
@@ -144,25 +194,20 @@ def check(
                 how = concrete
                 flat = coordinates(array.size, concrete, samples, rng)
             analytic = grad.reshape(-1)[flat]
-            measure = partial(_coordinates_at, evaluate, key, flat, analytic, cost0, noise)
-            result_of = partial(
-                assemble,
-                key,
-                array.shape,
-                analytic,
-                indices=flat,
-                full_analytic=grad,
-                m=m,
-                pass_line=pass_line,
-                fail_line=fail_line,
-            )
-            result, second_look = judged(measure(eps), measure, eps, result_of, how)
+            measure_at = partial(_coordinates_at, evaluate, key, flat, analytic, cost0, noise)
+            of_values = partial(result_of, analytic, indices=flat, full_analytic=grad)
+            result, second_look = judged(measure_at(eps), measure_at, eps, of_values, how)
             extrapolated = extrapolated or second_look
-            results.append(result)
+            if directional is not None:
+                result = _either(directional, result, complete=flat.size == array.size)
+            results.append(_unless_vacuous(result, evaluate, probes, expected_flat))
             bar.update(per_parameter[key])
+    refuse_unless_deterministic(
+        cost0, evaluate("at the given parameters, after the check"), "before and after the check"
+    )
     results, notes = when_flat(results)
-    if extrapolated:
-        notes.append(EXTRAPOLATION_NOTE)
+    notes.extend(second_look_notes(results))
+    notes[:0] = across({r.key: r for r in results}, m)
     return Report(
         results,
         notes=notes,
@@ -175,8 +220,67 @@ def check(
     )
 
 
+def _either(
+    directional: ParameterResult, coordinates: ParameterResult, *, complete: bool
+) -> ParameterResult:
+    """One verdict from a directional check that was not ok and the coordinates checked after it.
+
+    Every coordinate checked is the better evidence; a sample of them is not: a bug
+    confined to coordinates the sample missed still shows in the directions, so
+    the worse of the two verdicts stands.
+    """
+    if complete or _ORDER[coordinates.verdict] >= _ORDER[directional.verdict]:
+        return coordinates
+    return replace(
+        directional,
+        how=coordinates.how,
+        diagnosis=(directional.diagnosis or "")
+        + f"; the {coordinates.checked} sampled coordinates show no error, so it is confined "
+        "to coordinates the sample missed: check again with mode='full'",
+    )
+
+
+def _unless_vacuous(
+    result: ParameterResult,
+    evaluate: Evaluator,
+    rng: np.random.Generator,
+    expected_flat: frozenset[str],
+) -> ParameterResult:
+    """`result`, unless it compared zeros with zeros: then whether the cost depends on it at all."""
+    if result.checked == 0 or np.any(result.numeric) or np.any(result.analytic):
+        return result
+    if not depends_on(evaluate, result.key, rng):
+        if result.key in expected_flat:
+            return result
+        # No probe moved J: most likely a bug (a layer skipped), but a probe can miss
+        # (units dead at every point it tried), so it fails as inconclusive, not wrong.
+        return replace(result, verdict=INCONCLUSIVE, diagnosis=independent_of(result.key))
+    if result.key in expected_flat:
+        return result
+    return replace(result, verdict=INCONCLUSIVE, diagnosis=flat_here(result.key))
+
+
+def _directions_at(
+    evaluate: Evaluator,
+    key: str,
+    units: np.ndarray,
+    analytic: np.ndarray,
+    cost0: float,
+    noise: float,
+    step: float,
+) -> Measurement:
+    """Central differences along the directions `units` of `key`, each at the largest step
+    that crosses no kink from `step` down, which crossed one at every step, and their roundoff."""
+
+    def measure(which: np.ndarray, h: float) -> Differences:
+        c, f, b, scale = directional_differences(evaluate, key, units[which], h, cost0)
+        return c, f, b, None, scale
+
+    return refined(measure, analytic, step, noise)
+
+
 def _coordinates_at(
-    evaluate: Any,
+    evaluate: Evaluator,
     key: str,
     flat: np.ndarray,
     analytic: np.ndarray,
@@ -184,10 +288,14 @@ def _coordinates_at(
     noise: float,
     step: float,
 ) -> Measurement:
-    """Central differences of the coordinates `flat` of `key` at `step`, their kinks and floor."""
-    c, f, b, scale = coordinate_differences(evaluate, key, flat, step, cost0)
-    floor = roundoff_per_coordinate(scale, step, noise)
-    return c, kink_crossed(analytic, c, f, b, floor), floor
+    """Central differences of the coordinates `flat` of `key`, each at the largest step that
+    crosses no kink from `step` down, which crossed one at every step, and their roundoff."""
+
+    def measure(which: np.ndarray, h: float) -> Differences:
+        c, f, b, scale = coordinate_differences(evaluate, key, flat[which], h, cost0)
+        return c, f, b, None, scale
+
+    return refined(measure, analytic, step, noise)
 
 
 def _call(function: Callable[..., Any], name: str, where: str, *args: Any) -> Any:
@@ -222,6 +330,21 @@ def weights_transposed(parameters: Mapping[str, np.ndarray], n0: int) -> bool:
     return bool(rows == n0 and cols != n0)
 
 
+def takes_parameters_first(backward: Callable[..., Any]) -> bool:
+    """Whether `backward` is the two-layer Course's `backward_propagation(parameters, cache,
+    X, Y)`, told by its signature: four positional arguments, the first named `parameters`."""
+    try:
+        signature = inspect.signature(backward)
+    except (TypeError, ValueError):
+        return False
+    names = [
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return len(names) == 4 and names[0] == "parameters"
+
+
 def check_functions(
     *,
     forward: Callable[..., Any],
@@ -238,32 +361,32 @@ def check_functions(
 
     - `forward`: `forward(X, parameters) -> (AL, caches)`, `AL` of shape `(n[L], m)`.
     - `cost`: `cost(AL, Y) -> J`, a scalar mean over the `m` examples.
-    - `backward`: `backward(AL, Y, caches) -> grads` with `"dW1"`, `"db1"`, ...
+    - `backward`: `backward(AL, Y, caches) -> grads` with `"dW1"`, `"db1"`, ..., or
+      the two-layer Course's `backward_propagation(parameters, cache, X, Y)`.
     - `parameters`: `{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}`, never modified.
     - `X`: the inputs, `(n[0], m)`. `Y`: the labels, `(n[L], m)`. Never modified.
-    - `options`: passed on to `check` (`eps`, `mode`, `seed`, ...).
+    - `options`: passed on to `check` (`eps`, `mode`, `seed`, `unused`, ...).
 
     **Returns:** a `Report`; its notes say which weight convention was assumed.
+    When too few values could be compared at the given parameters (whole layers on
+    a ReLU's kink, or inactive for every example, as zero biases and few examples
+    make them), the check is made again at a nearby point (`_nudge.py`, seeded
+    by `seed`) and the notes say so.
+
+    **Raises:** `InputShapeError` when `X`, `Y` or a parameter breaks the
+    dimension rules (before any of the functions runs), and what `check` raises.
     """
     X_ = _read_only_copy("X", X)
     Y_ = _read_only_copy("Y", Y)
     work = prepare_parameters(parameters)
-    m = int(X_.shape[-1]) if X_.ndim == 2 else None
-    transposed = X_.ndim == 2 and weights_transposed(work, X_.shape[0])
-    for array in work.values():
-        array.flags.writeable = False
-    where = "at the given parameters"
-    result = _call(forward, "forward", where, X_, dict(work))
-    if not (isinstance(result, tuple) and len(result) == 2):
-        raise CheckInputError(
-            f"forward must return (AL, caches): got {type(result).__name__}"
-            + (f" of length {len(result)}" if isinstance(result, tuple) else "")
-        )
-    AL, caches = result
-    scalar_cost(_call(cost, "cost", where, AL, Y_), where)
-    grads = _call(backward, "backward", where, AL, Y_, caches)
-    for array in work.values():
-        array.flags.writeable = True
+    shapes = check_inputs(work, X_, Y_)
+    m = int(X_.shape[-1])
+    transposed = shapes[0] if shapes is not None else weights_transposed(work, X_.shape[0])
+    two_layer = takes_parameters_first(backward)
+
+    def backward_at(AL: Any, Y: Any, caches: Any, *, at: Mapping[str, Any]) -> Any:
+        # Backprop at the point `at`: the two-layer signature asks for it.
+        return backward(at, caches, X_, Y) if two_layer else backward(AL, Y, caches)
 
     def cost_of(params: dict[str, np.ndarray]) -> Any:
         # Each of the student's functions is wrapped on its own so that the
@@ -282,8 +405,13 @@ def check_functions(
         except Exception as error:
             raise RaisedIn("cost", error) from error
 
+    def check_at(point: dict[str, np.ndarray], where: str) -> Report:
+        grads = _backprop(forward, cost, backward_at, point, X_, Y_, where)
+        return check(cost_of, point, grads, transposed=transposed, **options)
+
     options.setdefault("m", m)
-    report = check(cost_of, work, grads, transposed=transposed, **options)
+    report = check_at(work, "at the given parameters")
+    report = at_nearby_points(report, work, check_at, int(options.get("seed", 0)))
     convention = (
         "weights stored (n[l-1], n[l]), Z[l] = W[l].T @ A[l-1] + b[l]"
         if transposed
@@ -291,3 +419,30 @@ def check_functions(
     )
     report.notes.append(f"assumed the convention {convention}")
     return report
+
+
+def _backprop(
+    forward: Callable[..., Any],
+    cost: Callable[..., Any],
+    backward: Callable[..., Any],
+    point: dict[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    where: str,
+) -> Any:
+    """The student's gradients at `point`: forward, cost and backward, on read-only arrays."""
+    for array in point.values():
+        array.flags.writeable = False
+    try:
+        result = _call(forward, "forward", where, X, dict(point))
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise CheckInputError(
+                f"forward must return (AL, caches): got {type(result).__name__}"
+                + (f" of length {len(result)}" if isinstance(result, tuple) else "")
+            )
+        AL, caches = result
+        scalar_cost(_call(cost, "cost", where, AL, Y), where)
+        return _call(partial(backward, at=dict(point)), "backward", where, AL, Y, caches)
+    finally:
+        for array in point.values():
+            array.flags.writeable = True

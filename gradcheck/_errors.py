@@ -27,3 +27,18 @@ class GradientShapeError(CheckInputError):
 
 class PrecisionWarning(UserWarning):
     """Input that gradcheck had to convert (float32 to float64) to check reliably."""
+
+
+class NondeterministicCostError(CheckInputError):
+    """A cost that gives two values at the same parameters (dropout without a fixed mask ...).
+
+    Raised before any verdict: such a cost has no gradient to check.
+    """
+
+
+class InputShapeError(CheckInputError):
+    """`X`, `Y` or a parameter whose shape breaks the course's dimension rules.
+
+    Raised by `check_functions` before any of the checked code runs, naming the
+    array in course notation, the rule, and the fix.
+    """

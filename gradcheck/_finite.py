@@ -10,7 +10,7 @@ import numpy as np
 
 from ._errors import CheckInputError
 from ._names import course_name, index_text
-from ._noise import NOISE_STEPS, OFFSETS, noise_from_values, unit_directions
+from ._noise import OFFSETS, noise_along, unit_directions
 from ._origin import origin
 from ._validate import scalar_cost
 
@@ -183,7 +183,8 @@ def cost_noise(evaluate: Evaluator, cost0: float, rng: np.random.Generator) -> f
     shapes = {key: array.shape for key, array in work.items()}
     largest = 0.0
     for direction in unit_directions(shapes, rng):
-        for step in NOISE_STEPS:
+
+        def values_at(step: float, direction: dict[str, np.ndarray] = direction) -> np.ndarray:
             values = []
             for offset in OFFSETS:
                 if offset == 0:
@@ -196,9 +197,7 @@ def cost_noise(evaluate: Evaluator, cost0: float, rng: np.random.Generator) -> f
                 finally:
                     for key, array in work.items():
                         array[...] = originals[key]
-            # Fewer than 4 distinct values: J moves in steps coarser than this
-            # spacing can show (a saturated output); look again further out.
-            if len(set(values)) >= 4:
-                break
-        largest = max(largest, noise_from_values(np.array(values)))
+            return np.array(values)
+
+        largest = max(largest, noise_along(values_at))
     return largest

@@ -8,24 +8,27 @@ network that departs from the blocks' contract.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ._assemble import assemble, when_flat
-from ._bands import EPS, FAIL_LINE, PASS_LINE, roundoff_per_coordinate
+from ._across import across
+from ._assemble import assemble, flat_here, when_flat
+from ._bands import EPS, FAIL_LINE, INCONCLUSIVE, PASS_LINE
 from ._check import check, validate_options
 from ._errors import CheckInputError
 from ._modes import coordinates, resolve_mode
-from ._noise import NOISE_STEPS, OFFSETS, noise_from_values, unit_directions
+from ._noise import OFFSETS, noise_along, unit_directions
+from ._nudge import at_nearby_points
 from ._progress import UNCOUNTED, progress
 from ._report import ParameterResult, Report
-from ._richardson import NOTE as EXTRAPOLATION_NOTE
-from ._richardson import Measurement, judged
+from ._richardson import Measurement, judged, second_look_notes
 from ._stacks import Network, coordinate_values, models_package, shapes_checked_once
+from ._steps import Differences, refined
 from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
 
 #: `auto` checks every coordinate of a block network up to this many parameters.
@@ -77,6 +80,7 @@ def check_model(
     training: bool | None = None,
     memory: int = DEFAULT_MEMORY,
     progress_bar: bool | None = None,
+    at: Mapping[str, Any] | None = None,
 ) -> Report:
     """Check a network built from `models` blocks: its backprop against central differences.
 
@@ -93,6 +97,11 @@ def check_model(
       masks are held fixed for the whole check.
     - `memory`: the bytes one chunk of stacked perturbed copies may use.
     - `progress_bar`: `None` shows a bar in a terminal only.
+    - `at`: check at these parameters (the Course's dict form, every key) instead
+      of the model's own, which are not touched. Without it, when the model's
+      parameters hold too little evidence (whole layers on a ReLU's kink or
+      inactive for every example, as zero biases make them), the check is made
+      again at a nearby point (`_nudge.py`, seeded by `seed`) and a note says so.
 
     **Returns:** a `Report`. Coordinates whose perturbation flips a ReLU or
     leaky ReLU mask are reported in `kinks`, not counted.
@@ -101,6 +110,18 @@ def check_model(
     layers' `dW`, `db` and the dropout generators are restored afterwards.
     """
     validate_options(eps, pass_line, fail_line, samples)
+    options = {
+        "eps": eps,
+        "mode": mode,
+        "seed": seed,
+        "samples": samples,
+        "n_directions": n_directions,
+        "pass_line": pass_line,
+        "fail_line": fail_line,
+        "training": training,
+        "memory": memory,
+        "progress_bar": progress_bar,
+    }
     mods = models_package()
     if not (hasattr(model, "layers") and hasattr(model, "parameters")):
         raise CheckInputError(
@@ -110,7 +131,7 @@ def check_model(
         )
     X_ = _check_data("X", X)
     Y_ = _check_data("Y", Y)
-    params = prepare_parameters(model.parameters())
+    params = prepare_parameters(model.parameters() if at is None else at)
     has_dropout = any(isinstance(b, mods.Dropout) and b.keep_prob < 1.0 for b in model.layers)
     training = has_dropout if training is None else bool(training)
     saturated = _beyond_the_clip(model, X_, Y_, params, training)
@@ -131,6 +152,7 @@ def check_model(
             training=training,
             memory=memory,
             progress_bar=progress_bar,
+            at=params,
         )
         shown = ", ".join(str(int(c)) for c in saturated[:10])
         more = f" and {saturated.size - 10} more" if saturated.size > 10 else ""
@@ -182,7 +204,7 @@ def check_model(
                     "blocks in order, or its L2 term is not lambd/(2m) sum ||W[l]||^2), so it "
                     "was checked as a black box, one perturbation at a time"
                 )
-            return report
+            return report if at is not None else _nearby(report, model, X_, Y_, params, options)
         rng = np.random.default_rng(seed)
 
         noise = _stacked_noise(
@@ -207,6 +229,7 @@ def check_model(
                     position,
                     kind,
                     flat,
+                    grads[key].reshape(-1)[flat],
                     cost0,
                     noise,
                     chunk=net.chunk(position, memory),
@@ -232,10 +255,17 @@ def check_model(
                 )
                 extrapolated = extrapolated or second_look
                 results.append(result)
+    # 0 = 0 is no evidence: blocks use every parameter, so J is only flat here.
+    results = [
+        replace(r, verdict=INCONCLUSIVE, diagnosis=flat_here(r.key))
+        if r.checked and not np.any(r.numeric) and not np.any(r.analytic)
+        else r
+        for r in results
+    ]
     results, notes = when_flat(results)
-    if extrapolated:
-        notes.append(EXTRAPOLATION_NOTE)
-    return Report(
+    notes.extend(second_look_notes(results))
+    notes[:0] = across({r.key: r for r in results}, int(X_.shape[-1]))
+    report = Report(
         results,
         notes=notes,
         eps=eps,
@@ -245,6 +275,23 @@ def check_model(
         fail_line=fail_line,
         cost_noise=noise,
     )
+    return report if at is not None else _nearby(report, model, X_, Y_, params, options)
+
+
+def _nearby(
+    report: Report,
+    model: Any,
+    X: np.ndarray,
+    Y: np.ndarray,
+    params: dict[str, np.ndarray],
+    options: dict[str, Any],
+) -> Report:
+    """`report`, or the check at a nearby point when it held too little evidence (`_nudge.py`)."""
+
+    def check_at(point: dict[str, np.ndarray], where: str) -> Report:
+        return check_model(model, X, Y, **options, at=point)
+
+    return at_nearby_points(report, params, check_at, int(options["seed"]))
 
 
 def _dense_coordinates_at(
@@ -252,6 +299,7 @@ def _dense_coordinates_at(
     position: int,
     kind: str,
     flat: np.ndarray,
+    analytic: np.ndarray,
     cost0: float,
     noise: float,
     step: float,
@@ -259,10 +307,19 @@ def _dense_coordinates_at(
     chunk: int,
     bar: Any,
 ) -> Measurement:
-    """Central differences of coordinates `flat` of a `Dense` block's `W` or `b` at `step`,
-    through the stacked fast path, with the kinks they crossed and their roundoff floor."""
-    c, _, _, kinked, scale = coordinate_values(net, position, kind, flat, step, cost0, chunk, bar)
-    return c, kinked, roundoff_per_coordinate(float(scale), step, noise)
+    """Central differences of coordinates `flat` of a `Dense` block's `W` or `b` through the
+    stacked fast path, each at the largest step from `step` down whose copies flip no ReLU
+    mask (the blocks know their kinks), which flipped one at every step, and their roundoff."""
+    bars = [bar]
+
+    def measure(which: np.ndarray, h: float) -> Differences:
+        c, f, b, kinked, scale = coordinate_values(
+            net, position, kind, flat[which], h, cost0, chunk, bars[-1]
+        )
+        bars.append(UNCOUNTED)  # the bar counts the first measurement only
+        return c, f, b, kinked, float(scale)
+
+    return refined(measure, analytic, step, noise)
 
 
 def _stacked_noise(
@@ -285,7 +342,8 @@ def _stacked_noise(
     group = max(1, min(len(OFFSETS), int(memory) // (2 * 8 * total)))
     largest = 0.0
     for direction in units:
-        for step in NOISE_STEPS:
+
+        def values_at(step: float, direction: dict[str, np.ndarray] = direction) -> np.ndarray:
             parts = []
             for first in range(0, len(OFFSETS), group):
                 offsets = np.array(OFFSETS[first : first + group], dtype=np.float64)
@@ -302,9 +360,9 @@ def _stacked_noise(
             values = np.concatenate(parts)
             if not np.all(np.isfinite(values)):
                 scalar_cost(float("nan"), "while measuring the noise of the cost")
-            if len(set(values.tolist())) >= 4:
-                break
-        largest = max(largest, noise_from_values(values))
+            return values
+
+        largest = max(largest, noise_along(values_at, jumps=False))
     return largest
 
 

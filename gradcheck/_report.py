@@ -261,14 +261,21 @@ class Report:
         if hint:
             lines.append("")
             lines.append(f"where to look: {hint}")
+        # The same diagnosis of several gradients is said once, naming them all,
+        # followed by the worst entries of each.
+        groups: dict[str, list[ParameterResult]] = {}
         for r in self.results.values():
-            if r.verdict == "ok":
-                continue
+            if r.verdict != "ok":
+                groups.setdefault(f"{r.verdict}: {r.diagnosis}", []).append(r)
+        for said, group in groups.items():
+            names = [gradient_name(r.key) for r in group]
+            subject = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
             lines.append("")
-            lines.append(f"{gradient_name(r.key)} is {r.verdict}: {r.diagnosis}")
-            if r.worst:
+            lines.append(f"{subject} {'is' if len(names) == 1 else 'are'} {said}")
+            worst = [(r, e) for r in group for e in r.worst]
+            if worst:
                 lines.append(f"  {'entry':<16}{'analytic':>14}{'numerical':>14}")
-                for e in r.worst:
+                for r, e in worst:
                     entry = gradient_name(r.key) + index_text(e.index)
                     lines.append(f"  {entry:<16}{e.analytic:>14.6e}{e.numeric:>14.6e}")
         for r in self.results.values():

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -37,34 +34,22 @@ class Student:
     initialize: Callable[[list[int]], dict[str, Any]] | None
 
 
-def load_module(path: str) -> ModuleType:
-    """Import the Python file at `path` under a private name.
+def load_module(path: str, timeout: float | None = None) -> ModuleType:
+    """Import the Python file or notebook at `path` under a private name.
 
-    **Raises:** `CheckInputError` when the file is missing or raises on import.
+    A notebook's data-loading, test and training cells are not run (only its imports,
+    definitions and constants); a file that exits or hangs while imported is an error.
+
+    **Raises:** `CheckInputError` when the file is missing, raises, exits or runs out of
+    time on import.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise CheckInputError(f"no such file: {path}")
-    name = f"_gradcheck_student_{abs(hash(file.resolve()))}"
-    spec = importlib.util.spec_from_file_location(name, file)
-    if spec is None or spec.loader is None:
-        raise CheckInputError(f"{path} is not a Python file gradcheck can import")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    # Course files import their helpers (dnn_utils, testCases) from their own folder.
-    folder = str(file.resolve().parent)
-    sys.path.insert(0, folder)
+    from dimcheck._student_file import IMPORT_TIMEOUT, StudentFileError, load_student_file
+
     try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        del sys.modules[name]
-        raise CheckInputError(
-            f"importing {path} raised {type(error).__name__}: {error}" + origin(error)
-        ) from error
-    finally:
-        if folder in sys.path:
-            sys.path.remove(folder)
-    return module
+        loaded = load_student_file(path, timeout=IMPORT_TIMEOUT if timeout is None else timeout)
+    except StudentFileError as error:
+        raise CheckInputError(str(error)) from error
+    return loaded.module
 
 
 def _arity(function: Callable[..., Any]) -> int:
@@ -74,30 +59,48 @@ def _arity(function: Callable[..., Any]) -> int:
         return 2
 
 
-def find_functions(module: ModuleType, path: str) -> Student:
+def find_functions(
+    module: ModuleType, path: str, functions: Mapping[str, Callable[..., Any]] | None = None
+) -> Student:
     """The Course functions of a loaded student file, deep style first.
+
+    **Arguments:**
+
+    - `module`, `path`: the loaded file.
+    - `functions`: Course name -> the student's function, when recognised already
+      (renamed functions included); by default the module's Course-named functions.
 
     **Raises:** `CheckInputError` naming the functions that are missing.
     """
-    have = {name for name in dir(module) if callable(getattr(module, name, None))}
+    if functions is None:
+        functions = {
+            name: getattr(module, name)
+            for name in (*DEEP, *TWO_LAYER)
+            if callable(getattr(module, name, None))
+        }
+    have = set(functions)
     if all(name in have for name in DEEP[1:]):
-        init = getattr(module, DEEP[0], None)
         return Student(
             "deep",
-            module.L_model_forward,
-            module.compute_cost,
-            module.L_model_backward,
-            init if callable(init) else None,
+            functions["L_model_forward"],
+            functions["compute_cost"],
+            functions["L_model_backward"],
+            functions.get("initialize_parameters_deep"),
         )
-    if all(name in have for name in TWO_LAYER[1:]):
-        compute_cost = module.compute_cost
-        backward_propagation = module.backward_propagation
+    if (
+        all(name in have for name in TWO_LAYER[1:])
+        and _arity(functions["backward_propagation"]) >= 4
+    ):
+        compute_cost = functions["compute_cost"]
+        backward_propagation = functions["backward_propagation"]
+        forward_propagation = functions["forward_propagation"]
+        two_layer_init = functions.get("initialize_parameters")
         three = _arity(compute_cost) >= 3
         holder: dict[str, Any] = {}
 
         def forward(X: np.ndarray, parameters: dict[str, Any]) -> Any:
             holder["parameters"] = parameters
-            AL, cache = module.forward_propagation(X, parameters)
+            AL, cache = forward_propagation(X, parameters)
             return AL, (X, parameters, cache)
 
         def cost(AL: np.ndarray, Y: np.ndarray) -> Any:
@@ -114,10 +117,11 @@ def find_functions(module: ModuleType, path: str) -> Student:
                     "the two-layer functions need --layers n[0],n[1],n[2] (three sizes): "
                     f"got {len(layer_dims)}"
                 )
-            return dict(module.initialize_parameters(*layer_dims))
+            assert two_layer_init is not None
+            return dict(two_layer_init(*layer_dims))
 
-        init_found = callable(getattr(module, TWO_LAYER[0], None))
-        return Student("two-layer", forward, cost, backward, initialize if init_found else None)
+        found = two_layer_init is not None
+        return Student("two-layer", forward, cost, backward, initialize if found else None)
     missing_deep = [n for n in DEEP[1:] if n not in have]
     missing_two = [n for n in TWO_LAYER[1:] if n not in have]
     raise CheckInputError(
@@ -162,7 +166,7 @@ def seeded_problem(
     parameters = {}
     for key, shape in shapes.items():
         layer = int(key[1:]) if key[1:].isdigit() else 0
-        if key.startswith("W") and 1 <= layer < len(layer_dims):
+        if key[:1] in ("W", "w") and 1 <= layer < len(layer_dims):
             parameters[key] = rng.standard_normal(shape) / np.sqrt(layer_dims[layer - 1])
         else:
             parameters[key] = 0.1 * rng.standard_normal(shape)

@@ -62,7 +62,10 @@ def as_float64(name: str, value: Any, what: str, *, warn: bool = True) -> np.nda
         )
     if warn and np.issubdtype(array.dtype, np.floating) and array.dtype.itemsize < 8:
         warn_low_precision([name], array.dtype, what)
-    copy = np.array(array, dtype=np.float64, copy=True)
+    # C order, always: the finite differences perturb entries through a flat
+    # view (`reshape(-1)`), which is a copy, not a view, of an F-order or
+    # transposed array; a perturbation written there would never reach the cost.
+    copy = np.array(array, dtype=np.float64, order="C", copy=True)
     if not np.all(np.isfinite(copy)):
         count, where = _first_bad(copy)
         raise CheckInputError(
@@ -125,6 +128,18 @@ def _hint(key: str, expected: tuple[int, ...], got: tuple[int, ...], transposed:
     return ""
 
 
+def _shape_of_another(key: str, got: tuple[int, ...], parameters: Mapping[str, Any]) -> str:
+    """A hint when a gradient has the shape of another parameter: its key is off."""
+    others = [k for k, p in parameters.items() if k != key and np.shape(p) == got]
+    if not others:
+        return ""
+    other = others[0]
+    return (
+        f" That is the shape of {course_name(other)}: are the grads keys off by one "
+        f'(grads["{gradient_key(key)}"] holding {gradient_name(other)})?'
+    )
+
+
 def match_gradients(
     parameters: Mapping[str, np.ndarray],
     gradients: Mapping[str, Any],
@@ -169,7 +184,10 @@ def match_gradients(
             raise GradientShapeError(
                 f"{name} must have the shape of {course_name(key)}, "
                 f"{_symbolic(key, parameter.shape, transposed)}: got {shape_text(got)}."
-                + _hint(key, parameter.shape, got, transposed)
+                + (
+                    _hint(key, parameter.shape, got, transposed)
+                    or _shape_of_another(key, got, parameters)
+                )
             )
         result[key] = as_float64(name, value, "gradient")
     return result

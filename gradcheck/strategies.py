@@ -5,11 +5,12 @@ Needs hypothesis (a test dependency, not a runtime one). Every array is float64.
 - `layer_dims(...)`: architectures `[n[0], n[1], ..., n[L]]` with bounds on depth and width.
 - `parameters(layer_dims, X=None)`: the Course's dict `{"W1": (n[1], n[0]), "b1": (n[1], 1),
   ...}`, well-conditioned (every entry bounded away from 0 and of moderate size), and away
-  from the ReLU kinks for the batch `X` when given.
+  from the hidden activation's kinks for the batch `X` when given.
 - `batches(n_x, m)`: `(X, Y)` with `X` of shape `(n[0], m)` and `Y` of shape `(n[L], m)`.
 - `problems(...)`: `layer_dims`, parameters and a batch together, with every hidden
-  pre-activation `Z[l]` at least `margin` away from the ReLU kink at 0, so that a
-  gradient check sees a smooth function.
+  pre-activation `Z[l]` at least `margin` away from the kinks the hidden activation
+  declares (`models.ReLU().kinks == (0.0,)`), so that a gradient check sees a smooth
+  function.
 - `networks(...)`: `models.DeepNetwork` instances with drawn parameters.
 
 `GRADING_PROFILE` (`"dimgrad-grading"`) is registered when this module is imported:
@@ -46,7 +47,7 @@ except ImportError as error:  # pragma: no cover - hypothesis is in the test ext
 
 import numpy as np
 
-from ._grading_profile import GRADING_PROFILE, register_grading_profile
+from .grading._profile import GRADING_PROFILE, register_grading_profile
 
 __all__ = [
     "GRADING_PROFILE",
@@ -65,7 +66,6 @@ GRADING_SETTINGS = register_grading_profile()
 
 IntOrStrategy = int | st.SearchStrategy[int]
 _LABELS = ("binary", "categorical", "real")
-_HIDDEN_WITH_KINKS = ("relu", "leaky_relu", "leakyrelu")
 
 
 def _ints(value: IntOrStrategy | None, name: str, low: int = 1) -> st.SearchStrategy[int]:
@@ -137,7 +137,7 @@ def parameters(
     *,
     transposed: bool = False,
     X: np.ndarray | None = None,
-    hidden: str = "relu",
+    hidden: Any = "relu",
     margin: float = 1e-3,
 ) -> st.SearchStrategy[dict[str, np.ndarray]]:
     """Parameters in the Course's dict form for the given architecture.
@@ -148,8 +148,12 @@ def parameters(
     - `transposed`: store `W[l]` as `(n[l-1], n[l])` (the convention of some course
       material, `Z = W.T @ A + b`) instead of `(n[l], n[l-1])`.
     - `X`: `(n[0], m)`, when given: only parameters for which every hidden pre-activation
-      `Z[l]` of this batch is at least `margin` away from the kink at 0 of a `hidden` ReLU
-      (or leaky ReLU); see `problems`, which draws `X` too.
+      `Z[l]` of this batch is at least `margin` away from every kink of the `hidden`
+      activation (the kink at 0 of ReLU and leaky ReLU) and no hidden layer is off for
+      every example (which would leave the next `W[l]` unused); and never an all-zero `X`.
+      See `problems`, which draws `X` too.
+    - `hidden`: the hidden activation, a name `models.get_activation` knows (`"relu"`,
+      `"tanh"`, ...) or an instance; its own `forward` and `kinks` are used.
 
     **Returns:** a strategy of dicts `{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}`, float64.
     `W[l]` entries have magnitudes in `[0.5, 1.5] / sqrt(n[l-1])` (activations stay of
@@ -162,6 +166,7 @@ def parameters(
         )
     if X is not None and transposed:
         raise ValueError("X (kink avoidance) needs the standard convention, not transposed")
+    activation = _activation(hidden)
 
     @st.composite
     def draw_parameters(draw: Any) -> dict[str, np.ndarray]:
@@ -174,9 +179,15 @@ def parameters(
             drawn[f"b{l}"] = draw(
                 hnp.arrays(np.float64, (n_l, 1), elements=_away_from_zero(0.1, 0.5))
             )
-        if X is not None and hidden in _HIDDEN_WITH_KINKS:
-            for Z in _pre_activations(drawn, X, hidden):
-                assume(bool(np.min(np.abs(Z)) >= margin))
+        if X is not None:
+            # Every W[l] must move the cost: an all-zero X or a hidden layer off for
+            # every example (all its ReLUs dead) leaves the next W[l] unused, and a
+            # gradient check of an unused parameter checks nothing.
+            assume(bool(np.any(X != 0)))
+            for Z in _pre_activations(drawn, X, activation):
+                for kink in activation.kinks:
+                    assume(bool(np.min(np.abs(Z - kink)) >= margin))
+                assume(bool(np.any(activation.forward(Z)[0] != 0)))
         return drawn
 
     return draw_parameters()
@@ -195,8 +206,11 @@ def batches(
     - `labels`: `"binary"` (0 or 1), `"categorical"` (one-hot columns over `n_y` classes)
       or `"real"` (in `[-1, 1]`).
 
-    **Returns:** a strategy of `(X, Y)`, `X` of shape `(n[0], m)` with entries in
-    `[-2, 2]`, `Y` of shape `(n[L], m)`, float64.
+    **Returns:** a strategy of `(X, Y)`, `X` of shape `(n[0], m)` with entries of
+    magnitude in `[0.05, 2]`, either sign, `Y` of shape `(n[L], m)`, float64. No
+    feature is zero or vanishingly small (`1e-100`): the entries of `W[1]` it
+    multiplies would barely move the cost, and their gradient check would see only
+    roundoff.
     """
     if labels not in _LABELS:
         raise ValueError(f"labels must be one of {', '.join(_LABELS)}: got {labels!r}")
@@ -206,7 +220,7 @@ def batches(
     @st.composite
     def draw_batch(draw: Any) -> tuple[np.ndarray, np.ndarray]:
         size = draw(examples)
-        X = draw(hnp.arrays(np.float64, (n_x, size), elements=st.floats(-2.0, 2.0)))
+        X = draw(hnp.arrays(np.float64, (n_x, size), elements=_away_from_zero(0.05, 2.0)))
         if labels == "binary":
             Y = draw(hnp.arrays(np.float64, (n_y, size), elements=st.sampled_from([0.0, 1.0])))
         elif labels == "categorical":
@@ -245,14 +259,24 @@ class Problem(NamedTuple):
     Y: np.ndarray
 
 
-def _pre_activations(parameters: dict[str, np.ndarray], X: np.ndarray, hidden: str) -> list:
-    slope = 0.01 if hidden.replace("_", "") == "leakyrelu" else 0.0
+def _activation(hidden: Any) -> Any:
+    """The `models` activation `hidden` names, which knows its own forward pass and kinks."""
+    import models
+
+    try:
+        return models.get_activation(hidden, role="hidden")
+    except models.ModelInputError as error:
+        raise ValueError(str(error)) from error
+
+
+def _pre_activations(parameters: dict[str, np.ndarray], X: np.ndarray, activation: Any) -> list:
+    """The hidden `Z[1], ..., Z[L-1]` of the batch `X`, each `(n[l], m)`."""
     A, Zs = X, []
     L = len(parameters) // 2
     for l in range(1, L):  # noqa: E741 - the course's name for a layer
         Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
         Zs.append(Z)
-        A = np.where(Z > 0, Z, slope * Z) if hidden in _HIDDEN_WITH_KINKS else np.tanh(Z)
+        A = activation.forward(Z)[0]
     return Zs
 
 
@@ -260,19 +284,20 @@ def problems(
     layer_dims: Sequence[int] | st.SearchStrategy[list[int]] | None = None,
     m: IntOrStrategy | None = None,
     *,
-    hidden: str = "relu",
+    hidden: Any = "relu",
     labels: str = "binary",
     margin: float = 1e-3,
 ) -> st.SearchStrategy[Problem]:
-    """Architectures, parameters and batches together, away from ReLU kinks.
+    """Architectures, parameters and batches together, away from the hidden activation's kinks.
 
     **Arguments:**
 
     - `layer_dims`: a fixed `[n[0], ..., n[L]]` or a strategy (default `layer_dims()`).
     - `m`: the number of examples, an integer or a strategy (default 1 to 6).
-    - `hidden`: the hidden activation the code under test uses: for `"relu"` and
-      `"leaky_relu"` every hidden pre-activation `Z[l]` is at least `margin` from 0, so
-      central differences with a small step never cross a kink.
+    - `hidden`: the hidden activation the code under test uses (a name or a `models`
+      activation): every hidden pre-activation `Z[l]` is at least `margin` from each of
+      its `kinks` (0 for `"relu"` and `"leaky_relu"`), so central differences with a small
+      step never cross one.
     - `labels`: as in `batches`.
     - `margin`: the distance from the kinks. `1e-3` is a hundred times the largest change
       of `Z[l]` that a step of `1e-5` in one parameter can cause with these magnitudes.
@@ -281,12 +306,13 @@ def problems(
     """
     dims_strategy = _dims_strategy(layer_dims)
     examples = st.integers(1, 6) if m is None else _ints(m, "m")
+    activation = _activation(hidden)
 
     @st.composite
     def draw_problem(draw: Any) -> Problem:
         dims = draw(dims_strategy)
         X, Y = draw(batches(dims[0], examples, n_y=dims[-1], labels=labels))
-        params = draw(parameters(dims, X=X, hidden=hidden, margin=margin))
+        params = draw(parameters(dims, X=X, hidden=activation, margin=margin))
         return Problem(dims, params, X, Y)
 
     return draw_problem()

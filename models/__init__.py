@@ -1,5 +1,6 @@
 """models: the building blocks of numpy neural networks, in the course notation."""
 
+from ._activations import ACTIVATIONS as ACTIVATIONS
 from ._activations import Activation as Activation
 from ._activations import ActivationCache as ActivationCache
 from ._activations import Identity as Identity

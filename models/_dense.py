@@ -8,6 +8,7 @@ import numpy as np
 from jaxtyping import Float
 
 from dimcheck import shapes
+from dimcheck._vocabulary import rank1_hint, transpose_hint
 
 from ._errors import (
     ModelInputError,
@@ -47,6 +48,10 @@ class Dense:
     modified in place: every update replaces them.
     """
 
+    # What a gradient check may rely on (see `Activation`): Z[l] mixes the units
+    # of one example, never two examples, and W @ A + b has no kinks.
+    elementwise = False
+    columnwise = True
     kinks: tuple[float, ...] = ()
 
     def __init__(
@@ -86,7 +91,7 @@ class Dense:
         require_float(name, W)
         expected = (self.n_out, self.n_in)
         if W.shape != expected:
-            hint = " Did you mean W.T?" if W.shape == expected[::-1] else ""
+            hint = transpose_hint("W") if W.shape == expected[::-1] else ""
             raise ModelInputError(
                 f"{name} must be (n[{self.label}], n[{_prev(self.label)}]) = "
                 f"{shape_str(expected)}: got {shape_str(W.shape)}.{hint}"
@@ -101,7 +106,7 @@ class Dense:
         require_float(name, b)
         expected = (self.n_out, 1)
         if b.shape != expected:
-            hint = f" use b.reshape({self.n_out}, 1)" if b.size == self.n_out else ""
+            hint = rank1_hint("b", self.n_out) if b.shape == (self.n_out,) else ""
             raise ModelInputError(
                 f"{name} must be (n[{self.label}], 1) = {shape_str(expected)}: "
                 f"got {shape_str(b.shape)}.{hint}"
@@ -168,12 +173,43 @@ class Dense:
         `db[l] = sum(dZ[l], axis=1, keepdims=True) / m` of shape `(*K, n[l], 1)`.
         Also stored as `self.dW` and `self.db`.
         """
-        expected = (cache.W.shape[-2], cache.A_prev.shape[-1])
-        require_cache_shape(f"dZ[{self.label}]", dZ, expected, f"Z[{self.label}]")
+        self._require_cache_shape(dZ, cache)
         dA_prev, dW, db = linear_backward(dZ, cache.A_prev, cache.W)
         self.dW = dW
         self.db = db
         return dA_prev, dW, db
+
+    @shapes
+    def parameter_gradients(
+        self,
+        dZ: Float[np.ndarray, "*#k n_l m"],
+        cache: DenseCache,
+    ) -> tuple[Float[np.ndarray, "*#k n_l n_prev"], Float[np.ndarray, "*#k n_l 1"]]:
+        """`dW[l]` and `db[l]` alone: `backward` without `dA[l-1] = W[l].T @ dZ[l]`.
+
+        For the first layer of a network, whose `dA[0]` training never uses
+        (a third of that layer's backward work).
+
+        **Arguments:**
+
+        - `dZ`: `dZ[l]`, shape `(*K, n[l], m)`, per example.
+        - `cache`: the `DenseCache` returned by `forward`.
+
+        **Returns:**
+
+        `(dW, db)` of shapes `(*K, n[l], n[l-1])` and `(*K, n[l], 1)`, as in
+        `backward`; also stored as `self.dW` and `self.db`.
+        """
+        self._require_cache_shape(dZ, cache)
+        dW, db = _parameter_gradients(dZ, cache.A_prev)
+        self.dW = dW
+        self.db = db
+        return dW, db
+
+    def _require_cache_shape(self, dZ: np.ndarray, cache: DenseCache) -> None:
+        expected = (cache.W.shape[-2], cache.A_prev.shape[-1])
+        if dZ.shape[-2:] != expected:  # the names are written only for the message
+            require_cache_shape(f"dZ[{self.label}]", dZ, expected, f"Z[{self.label}]")
 
     def __repr__(self) -> str:
         return f"Dense(n_in={self.n_in}, n_out={self.n_out})"
@@ -232,14 +268,21 @@ def linear_backward(
     `(dA_prev, dW, db)`: `W.T @ dZ` `(*K, n[l-1], m)`, `dZ @ A_prev.T / m`
     `(*K, n[l], n[l-1])` and `sum(dZ, axis=-1, keepdims=True) / m` `(*K, n[l], 1)`.
     """
+    dW, db = _parameter_gradients(dZ, A_prev)
+    return W.swapaxes(-1, -2) @ dZ, dW, db
+
+
+def _parameter_gradients(dZ: np.ndarray, A_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`dZ @ A_prev.T / m` `(*K, n[l], n[l-1])` and `sum(dZ, axis=-1, keepdims=True) / m`
+    `(*K, n[l], 1)`; the callers have checked the shapes."""
     m = A_prev.shape[-1]
     # The products are fresh arrays of ours: dividing them in place saves one
     # large temporary per call.
-    dW = dZ @ np.swapaxes(A_prev, -1, -2)
+    dW = dZ @ A_prev.swapaxes(-1, -2)
     dW /= m
     db = dZ.sum(axis=-1, keepdims=True)
     db /= m
-    return np.swapaxes(W, -1, -2) @ dZ, dW, db
+    return dW, db
 
 
 # A non-finite parameter usually comes from a training run that diverged.

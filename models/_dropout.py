@@ -37,6 +37,12 @@ class Dropout:
     differentiable function. A stack `(*K, n[l], m)` shares one mask.
     """
 
+    # What a gradient check may rely on (see `Activation`): each output entry is
+    # its input entry times the mask's. Not `columnwise`: in training the mask is
+    # drawn (or held) for the whole `(n[l], m)`, so a subset of the examples
+    # would meet another mask; outside training the block is the identity.
+    elementwise = True
+    columnwise = False
     kinks: tuple[float, ...] = ()
 
     def __init__(self, keep_prob: float, *, seed: int | np.random.Generator = 0) -> None:

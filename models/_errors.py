@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# The shape text of the course vocabulary, shared by the three packages.
+from dimcheck._vocabulary import shape_text as shape_str
+
 
 class ModelInputError(ValueError):
     """Data or parameters that do not fit the network, explained in course notation.
@@ -14,13 +17,6 @@ class ModelInputError(ValueError):
 
 class ModelTypeError(TypeError):
     """An array of the wrong kind (integers where floats are needed), in course notation."""
-
-
-def shape_str(shape: tuple[int, ...]) -> str:
-    """`(3,)` and `(3, 4)` as a reader writes them (no trailing comma inside pairs)."""
-    if len(shape) == 1:
-        return f"({shape[0]},)"
-    return "(" + ", ".join(str(int(s)) for s in shape) + ")"
 
 
 def require_float(name: str, array: np.ndarray) -> None:

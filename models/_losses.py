@@ -30,6 +30,20 @@ def _reduce(total: np.ndarray, m: int) -> float | np.ndarray:
     return float(J) if np.ndim(J) == 0 else J
 
 
+def _scaled(ours: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """`ours * factor`, in place when `ours` (a fresh array of this module) can hold it.
+
+    A stack of `K` predictions makes every temporary `K` times larger; the
+    losses reuse theirs rather than allocate one per operation.
+    """
+    # `factor` fits into `ours` when its shape is a tail of ours (the usual case: Y
+    # (n[L], m) against a plain or stacked A[L]); other shapes take the plain product.
+    if factor.ndim <= ours.ndim and factor.shape == ours.shape[ours.ndim - factor.ndim :]:
+        ours *= factor
+        return ours
+    return ours * factor
+
+
 class Loss:
     """Base class of the losses."""
 
@@ -99,7 +113,14 @@ class BinaryCrossEntropy(Loss):
         A Python float, or a `(*K,)` array of costs for stacked input.
         """
         A = np.clip(AL, EPS, 1.0 - EPS)
-        return _reduce(-(Y * np.log(A) + (1.0 - Y) * np.log1p(-A)), AL.shape[-1])
+        log_1_minus_A = np.negative(A)
+        np.log1p(log_1_minus_A, out=log_1_minus_A)
+        np.log(A, out=A)
+        # -(Y log A + (1 - Y) log(1 - A)), each step in place on a fresh array.
+        total = _scaled(A, Y)
+        total += _scaled(log_1_minus_A, 1.0 - Y)
+        np.negative(total, out=total)
+        return _reduce(total, AL.shape[-1])
 
     @shapes
     def gradient(
@@ -152,7 +173,11 @@ class CategoricalCrossEntropy(Loss):
 
         A Python float, or a `(*K,)` array of costs for stacked input.
         """
-        return _reduce(-(Y * np.log(np.clip(AL, EPS, None))), AL.shape[-1])
+        logs = np.clip(AL, EPS, None)
+        np.log(logs, out=logs)
+        total = _scaled(logs, Y)
+        np.negative(total, out=total)
+        return _reduce(total, AL.shape[-1])
 
     @shapes
     def gradient(
@@ -203,7 +228,9 @@ class MeanSquaredError(Loss):
         A Python float, or a `(*K,)` array of costs for stacked input.
         """
         D = AL - Y
-        return _reduce(0.5 * D * D, AL.shape[-1])
+        D *= D
+        D *= 0.5  # exact: a power of two
+        return _reduce(D, AL.shape[-1])
 
     @shapes
     def gradient(

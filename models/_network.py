@@ -200,26 +200,32 @@ class Sequential:
         J = self.loss.cost(AL, Y)
         if self.lambd:
             Ws = [d.W for d in self.dense] if weights is None else list(weights)
-            squares = sum(np.square(W).sum(axis=(-2, -1)) for W in Ws)
+            # ||W||_F^2 without a temporary of W's size (W may be a stack of K variants).
+            squares = sum(np.einsum("...ij,...ij->...", W, W) for W in Ws)
             J = J + self.lambd / (2 * AL.shape[-1]) * squares
             if np.ndim(J) == 0:
                 J = float(J)
         return J
 
-    def backward(self, AL: np.ndarray, Y: np.ndarray, caches: list[Any]) -> dict[str, np.ndarray]:
-        """Backpropagation from `A[L]` to every `dW[l]`, `db[l]`, `dA[l-1]`.
+    def backward(
+        self, AL: np.ndarray, Y: np.ndarray, caches: list[Any], *, dA0: bool = False
+    ) -> dict[str, np.ndarray]:
+        """Backpropagation from `A[L]` to every `dW[l]`, `db[l]` (and `dA[l]`).
 
         **Arguments:**
 
         - `AL`: `A[L]` from `forward`, shape `(*K, n[L], m)`.
         - `Y`: labels, shape `(n[L], m)`.
         - `caches`: the caches from the same `forward` call.
+        - `dA0`: also compute `dA[0] = W[1].T @ dZ[1]`, the gradient with
+          respect to `X`. Training never uses it and it costs a third of layer
+          1's backward work, so it is left out unless asked for.
 
         **Returns:**
 
-        The Course's dict: `{"dW1": (n[1], n[0]), "db1": (n[1], 1), "dA0": (n[0], m), ...}`
-        (stacked shapes for stacked input). `dW[l]` includes `(λ/m) W[l]`.
-        The layers' `dW`, `db` are set too.
+        The Course's dict: `{"dW1": (n[1], n[0]), "db1": (n[1], 1), "dA1": (n[1], m), ...}`
+        (stacked shapes for stacked input), with `"dA0"` `(n[0], m)` when `dA0=True`.
+        `dW[l]` includes `(λ/m) W[l]`. The layers' `dW`, `db` are set too.
         """
         Y = self._check_Y(Y, AL.shape[-1], "A[L]")
         if len(caches) != len(self.layers):
@@ -227,25 +233,37 @@ class Sequential:
                 f"caches has {len(caches)} entries but the network has {len(self.layers)} "
                 f"blocks; pass the caches returned by the same forward call"
             )
-        return self._backward(AL, Y, caches)
+        return self._backward(AL, Y, caches, dA0)
 
-    def _backward(self, AL: np.ndarray, Y: np.ndarray, caches: list[Any]) -> dict[str, np.ndarray]:
+    def _backward(
+        self, AL: np.ndarray, Y: np.ndarray, caches: list[Any], dA0: bool = False
+    ) -> dict[str, np.ndarray]:
         grads: dict[str, np.ndarray] = {}
         m = AL.shape[-1]
-        blocks = self.layers
+        last = len(self.layers)
         if self.fused:
             dA = self.loss.fused_dZ(AL, Y)
-            blocks = blocks[:-1]
+            last -= 1
         else:
             dA = self.loss.gradient(AL, Y)
-        for block, cache in zip(reversed(blocks), reversed(caches[: len(blocks)]), strict=True):
+        # Blocks before layer 1 hold no parameters: backprop stops at layer 1.
+        first = self.layers.index(self.dense[0])
+        for position in range(last - 1, first - 1, -1):
+            block, cache = self.layers[position], caches[position]
             if isinstance(block, Dense):
                 l = block.index  # noqa: E741 (the Course's layer index)
-                dA, dW, db = block.backward(dA, cache)
+                if position == first and not dA0:
+                    dW, db = block.parameter_gradients(dA, cache)
+                else:
+                    dA, dW, db = block.backward(dA, cache)
+                    grads[f"dA{l - 1}"] = dA
                 if self.lambd:
-                    dW = dW + (self.lambd / m) * cache.W
+                    decay = (self.lambd / m) * cache.W
+                    # Summed into `decay`, a fresh array of ours, when it can hold the
+                    # sum: dW may be an array a Dense subclass keeps.
+                    same = decay.shape == dW.shape
+                    dW = np.add(decay, dW, out=decay) if same else dW + decay
                     block.dW = dW
-                grads[f"dA{l - 1}"] = dA
                 grads[f"dW{l}"] = dW
                 grads[f"db{l}"] = db
             else:

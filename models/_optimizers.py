@@ -7,6 +7,7 @@ returns new arrays, so a caller's dict stays as it was.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -20,6 +21,17 @@ class Optimizer:
 
     - `learning_rate`: the step size `α > 0`.
     """
+
+    #: Whether `_direction` always returns a new array that nothing else holds, so
+    #: that `step` may subtract into it instead of allocating the new parameter:
+    #: one large temporary less per parameter and step. A subclass overriding
+    #: `_direction` gets `False` unless it restates the promise.
+    _fresh_direction: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_direction" in vars(cls) and "_fresh_direction" not in vars(cls):
+            cls._fresh_direction = False
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         if not float(learning_rate) > 0:
@@ -48,7 +60,11 @@ class Optimizer:
                 raise ModelInputError(
                     f"no gradient d{key} for parameter {key}: pass the dict returned by backward"
                 )
-            new[key] = value - self._direction(key, grad)
+            direction = self._direction(key, grad)
+            if self._fresh_direction and direction.shape == value.shape:
+                new[key] = np.subtract(value, direction, out=direction)
+            else:
+                new[key] = value - direction
         return new
 
     def _direction(self, key: str, grad: np.ndarray) -> np.ndarray:
@@ -60,6 +76,8 @@ class Optimizer:
 
 class GradientDescent(Optimizer):
     """`W[l] = W[l] - α dW[l]`, `b[l] = b[l] - α db[l]`."""
+
+    _fresh_direction = True
 
     def _direction(self, key: str, grad: np.ndarray) -> np.ndarray:
         return self.learning_rate * grad
@@ -73,6 +91,8 @@ class Momentum(Optimizer):
     - `learning_rate`: `α`.
     - `beta`: `β`, in `[0, 1)` (default `0.9`).
     """
+
+    _fresh_direction = True
 
     def __init__(self, learning_rate: float = 0.01, beta: float = 0.9) -> None:
         super().__init__(learning_rate)
@@ -96,6 +116,8 @@ class RMSprop(Optimizer):
     - `beta`: `β`, in `[0, 1)` (default `0.999`).
     - `epsilon`: `ε`, keeps the division finite (default `1e-8`).
     """
+
+    _fresh_direction = True
 
     def __init__(
         self, learning_rate: float = 0.001, beta: float = 0.999, epsilon: float = 1e-8
@@ -125,6 +147,8 @@ class Adam(Optimizer):
     - `beta1`, `beta2`: in `[0, 1)` (defaults `0.9`, `0.999`).
     - `epsilon`: `ε` (default `1e-8`).
     """
+
+    _fresh_direction = True
 
     def __init__(
         self,

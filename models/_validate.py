@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dimcheck._vocabulary import transpose_hint
+
 from ._errors import ModelInputError, ModelTypeError, require_finite, require_float, shape_str
 
 
@@ -36,7 +38,7 @@ def check_X(X: object, n0: int, source: str) -> np.ndarray:
         # Examples as rows: there are X.shape[0] of them, and that is the m to show.
         m = X.shape[0] if rows else X.shape[-1]
         hint = (
-            "; the examples look like rows: use X.T"
+            "; the examples look like rows." + transpose_hint("X")
             if rows
             else f"; the network was built for {n0} input feature(s)"
         )

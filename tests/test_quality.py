@@ -27,6 +27,13 @@ def test_code_is_ruff_formatted() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _mypy_missing() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("mypy") is None
+
+
+@pytest.mark.skipif(_mypy_missing(), reason="mypy is installed by the test extra")
 def test_mypy_finds_nothing_in_the_packages() -> None:
     result = run(sys.executable, "-m", "mypy", *PACKAGES)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -41,3 +48,41 @@ def test_importing_dimcheck_imports_none_of_the_other_packages_nor_pytest() -> N
     result = run(sys.executable, "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+# What `import dimcheck` must not load: typeguard and numpy each take longer to import than
+# all of dimcheck (typeguard ~0.85 s on a loaded 2-core machine), and every public name is
+# loaded at its first use, so that `dimcheck lint` loads neither the run-time checks nor
+# the instrumentation; jaxtyping is the user's to import.
+# The time itself is measured by benchmarks/bench_dimcheck.py, not asserted here.
+NOT_AT_IMPORT = [
+    "typeguard",
+    "numpy",
+    "jaxtyping",
+    "dimcheck._lint",
+    "dimcheck._instrument",
+    "dimcheck._ipython",
+    "dimcheck._decorator",
+    "dimcheck._rules",
+]
+
+
+def test_importing_dimcheck_loads_neither_typeguard_nor_numpy_nor_the_linter() -> None:
+    code = (
+        f"import sys, dimcheck; print(','.join(m for m in {NOT_AT_IMPORT!r} if m in sys.modules))"
+    )
+    result = run(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"imported with dimcheck: {result.stdout.strip()}"
+
+
+def test_the_names_loaded_at_first_use_are_there_when_asked_for() -> None:
+    code = (
+        "import sys, dimcheck; "
+        "assert 'instrument' in dir(dimcheck) and 'lint_source' in dir(dimcheck); "
+        "assert callable(dimcheck.instrument) and callable(dimcheck.lint_source); "
+        "print('numpy' in sys.modules, 'dimcheck._lint' in sys.modules)"
+    )
+    result = run(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]

@@ -3,9 +3,10 @@
 `lint_source(text)` lints a string, `lint_paths(paths)` files, notebooks and
 directories (returning a `LintReport`), `dimcheck lint PATH...` does the same
 from the command line and `flake8 --select DC` from an editor. The rules and
-their messages are in `MESSAGES`; the checker is `_checker.Checker`, one
-`check_for_<code>` method per rule. Nothing here imports numpy, and the linted
-code is parsed, never imported or run.
+their messages are in `MESSAGES`; the checker is `_checker.LintChecker`: the
+abstract interpreter (`_interpreter`), the scope heuristics (`_scopes`) and the
+rule families (`_rules_*`, one `check_for_<code>` method per rule). Nothing here
+imports numpy, and the linted code is parsed, never imported or run.
 """
 
 from ._config import ConfigError as ConfigError

@@ -1,6 +1,5 @@
 """`Finding`: one rule violation at one place in one file (or notebook cell)."""
 
-import html
 from dataclasses import dataclass
 
 
@@ -37,6 +36,8 @@ class Finding:
         return f"{self.location}: {self.code} {self.message}"
 
     def _repr_html_(self) -> str:
+        import html  # only notebooks need it: `dimcheck lint` starts without it
+
         return (
             f"<code>{html.escape(self.location)}</code>: "
             f"<b>{html.escape(self.code)}</b> {html.escape(self.message)}"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from importlib import metadata
 from typing import Any
 
-from ._checker import Checker
+from ._checker import LintChecker
 from ._naming import looks_like_course_code
 from ._runner import _worth_checking
 
@@ -41,7 +41,7 @@ class Plugin:
         course = looks_like_course_code(self.source)
         if not _worth_checking(self.source, course):
             return
-        checker = Checker(course=course)
+        checker = LintChecker(course=course)
         try:
             checker.prepare([self.tree])
             checker.run(self.tree)

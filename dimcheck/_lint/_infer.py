@@ -16,7 +16,18 @@ from . import _naming as naming
 from ._numpy_names import NumpyNames
 from ._shapes import Dim, Fact, Origin, broadcast
 
+# `np.random.randn(a, b)`: every positional argument is a dimension.
 RANDOM_RANK1: Final = frozenset({"random.randn", "random.rand"})
+# `rng.standard_normal(size)`, `np.random.normal(loc, scale, size)`: one `size`
+# argument (a number or a tuple), at this position or as the keyword `size`. The
+# same names serve the legacy `np.random` functions and a `Generator`'s methods.
+RANDOM_SIZED: Final[dict[str, int]] = {
+    "random.standard_normal": 0,
+    "random.random": 0,
+    "random.random_sample": 0,
+    "random.normal": 2,
+    "random.uniform": 2,
+}
 FILLED: Final = frozenset({"zeros", "ones", "empty", "full"})
 REDUCTIONS: Final = frozenset(
     {"sum", "mean", "max", "min", "prod", "std", "var", "amax", "amin", "nansum", "nanmean"}
@@ -32,6 +43,9 @@ _SCALAR_NAMES: Final = re.compile(
 _DIMENSION_NAMES: Final = re.compile(
     r"n|m|n[xyh]|n\d+|n_[a-z0-9_]+|dim|size|num_\w+|\w+_size|\w+_dim"
 )
+# Names that hold one number of units or examples (`n_h`, `n1`, `N`, `num_units`);
+# unlike `_DIMENSION_NAMES`, never `size`, which numpy code often binds to a tuple.
+_COUNT_NAMES: Final = re.compile(r"[nmN]|n[xyh]|n\d+|n_[a-z0-9_]+|num_\w+|\w+_dim|dim")
 _MAX_TEXT: Final = 60
 
 
@@ -53,6 +67,16 @@ def int_constant(node: ast.expr | None) -> int | None:
     ):
         return -node.operand.value
     return None
+
+
+def size_argument(call: ast.Call, function: str) -> ast.expr | None:
+    """The `size` of a call in `RANDOM_SIZED` (`rng.standard_normal((n, 1))` -> `(n, 1)`)."""
+    position = RANDOM_SIZED[function]
+    if any(isinstance(arg, ast.Starred) for arg in call.args):
+        return None
+    if len(call.args) > position:
+        return call.args[position]
+    return keyword(call, "size")
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -78,6 +102,18 @@ class ShapeInference:
         self.env: dict[str, Fact] = {}
         self.ints: dict[str, int] = {}
         self._cache: dict[int, Fact | None] = {}
+
+    def is_count(self, node: ast.expr) -> bool:
+        """Surely one integer, not a shape tuple: `4`, `n_h`, `layer_dims[l]`,
+        `X.shape[0]`, `len(x)`, or a sum or product of those. The `size` argument of a
+        random generator may be either, so only this makes it a rank-1 request."""
+        if int_constant(node) is not None:
+            return True
+        if isinstance(node, ast.Name):
+            return node.id in self.ints or _COUNT_NAMES.fullmatch(node.id) is not None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult):
+            return self.is_count(node.left) and self.is_count(node.right)
+        return isinstance(node, ast.Subscript | ast.Call) and self._is_scalar_like(node)
 
     def _is_scalar_like(self, node: ast.expr) -> bool:
         if int_constant(node) is not None:
@@ -221,6 +257,11 @@ class ShapeInference:
                 return None
             dims = tuple(self._dim(arg) for arg in args)
             return Fact(dims, "created", text_of(node), node.lineno)
+        if function in RANDOM_SIZED:
+            size = size_argument(node, function)
+            if isinstance(size, ast.Tuple | ast.List) or (size is not None and self.is_count(size)):
+                return self._shape_argument_fact(node, size)
+            return None  # no size: one number; a name: perhaps a tuple
         if function in FILLED:
             shape = args[0] if args else keyword(node, "shape")
             return self._shape_argument_fact(node, shape)

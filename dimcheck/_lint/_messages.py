@@ -42,6 +42,12 @@ MESSAGES: Final[dict[str, str]] = {
         "value per unit, shape (n[l], 1) like b[l]: every unit gets the same bias "
         "gradient. Sum over the examples only: {fix}."
     ),
+    "DC204": (
+        "{expr} flattens {column} to a rank-1 array of shape (n[l],), so "
+        "{target} no longer has the shape (n[l], 1) of b[l]: db[l] must have the shape of "
+        "b[l], and a rank-1 db[l] turns b[l] into an (n[l], n[l]) matrix at the update. "
+        "Keep the column: write {fix}."
+    ),
     "DC301": (
         "{target} = {expr} reads axis 0, but {name} is {label} with one example per "
         "column, shape {shape}: axis 0 counts units, not examples, so m is wrong whenever "
@@ -90,6 +96,7 @@ SUMMARIES: Final[dict[str, str]] = {
     "DC201": "bias gradient reduced without keepdims=True",
     "DC202": "reduction without keepdims=True meets a matrix",
     "DC203": "bias gradient summed over every axis",
+    "DC204": "bias gradient squeezed or flattened to rank-1",
     "DC301": "m read from axis 0 of an examples-as-columns array",
     "DC401": "* between a weight matrix and an activation matrix",
     "DC402": "matrix product in the wrong order",

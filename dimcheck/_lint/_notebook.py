@@ -9,7 +9,6 @@ and is skipped.
 """
 
 import ast
-import json
 import re
 import warnings
 from typing import Final
@@ -72,6 +71,8 @@ def code_cells(text: str) -> list[tuple[int, str]]:
     **Returns:** `(cell number, python source)` pairs; raises `NotebookError` if the
     text is not a notebook.
     """
+    import json  # only notebooks need it: `dimcheck lint x.py` starts without it
+
     try:
         notebook = json.loads(text)
     except ValueError as error:

@@ -2,10 +2,18 @@
 
 Tracked from the module's imports, so `import numpy as np`, `import numpy.random
 as npr` and `from numpy.random import randn` are all understood, and `np` bound
-to something else (`import jax.numpy as np`) is not taken for numpy.
+to something else (`import jax.numpy as np`) is not taken for numpy. A random
+generator (`rng = np.random.default_rng(1)`, `np.random.RandomState(1)`, a
+parameter `rng: np.random.Generator`) stands for `numpy.random` too: its methods
+`rng.standard_normal(n)`, `rng.random(n)` make arrays the way the module's do.
 """
 
 import ast
+from typing import Final
+
+GENERATOR_FACTORIES: Final = frozenset(
+    {"random.default_rng", "random.Generator", "random.RandomState"}
+)
 
 
 class NumpyNames:
@@ -16,12 +24,19 @@ class NumpyNames:
         self.modules: set[str] = {"np", "numpy"}
         self.random_modules: set[str] = set()
         self.functions: dict[str, str] = {}
+        # Names bound to a numpy random generator: `rng = np.random.default_rng(0)`.
+        self.generators: set[str] = set()
 
     def forget(self, name: str) -> None:
         """`name` was rebound to something that is not known to be numpy."""
         self.modules.discard(name)
         self.random_modules.discard(name)
         self.functions.pop(name, None)
+        self.generators.discard(name)
+
+    def makes_generator(self, value: ast.expr) -> bool:
+        """`np.random.default_rng(0)`, `np.random.RandomState(1)`, `Generator(PCG64(2))`."""
+        return isinstance(value, ast.Call) and self.resolve(value.func) in GENERATOR_FACTORIES
 
     def see_import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -52,9 +67,13 @@ class NumpyNames:
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
             node = node.value
+        parts.reverse()
+        if type(node) is ast.Call and parts and self.makes_generator(node):
+            return "random." + ".".join(parts)  # `np.random.default_rng(0).random(n)`
         if not isinstance(node, ast.Name):
             return None
-        parts.reverse()
+        if node.id in self.generators and parts:
+            return "random." + ".".join(parts)
         if node.id in self.modules and parts:
             return ".".join(parts)
         if node.id in self.random_modules and parts:

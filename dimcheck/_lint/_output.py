@@ -1,6 +1,5 @@
 """Output formats: `text` (`path:line:col: DC101 message`), `json`, `github`."""
 
-import json
 from typing import Final
 
 from ._finding import Finding
@@ -38,6 +37,8 @@ def format_findings(findings: list[Finding], output_format: str) -> str:
       GitHub Actions shows as annotations).
     """
     if output_format == "json":
+        import json  # only this format needs it: `dimcheck lint` starts without it
+
         items = [
             {
                 "path": f.path,

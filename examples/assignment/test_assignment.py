@@ -6,11 +6,16 @@ Run them on a submission (`assignment.py` next to this file) with::
 
 `pytest.ini` names the student's module (`dimgrad_student`), shape-checks it while the tests
 run (`dimgrad_modules`, like `--dimcheck-modules`) and loads the hypothesis grading profile,
-so students running `pytest` at home see the same counterexamples as the grader.
+so students running `pytest` at home see the same counterexamples as the grader. When
+grading, the student's module runs in a sandboxed process of its own: `student` is a
+stand-in whose calls return plain data. The gradients are checked against the instructor's
+reference (`solution.py`), so a cost that returns a constant, or that notices the check,
+earns nothing.
 """
 
 import numpy as np
 import pytest
+import solution
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -53,6 +58,8 @@ def test_L_model_forward_returns_AL_of_shape_nL_m_and_one_cache_per_layer(studen
     n_L, m = problem.layer_dims[-1], problem.X.shape[1]
     assert AL.shape == (n_L, m), f"A[L] must be (n[L], m) = ({n_L}, {m})"
     assert len(caches) == len(problem.layer_dims) - 1, "one cache per layer"
+    expected, _ = solution.L_model_forward(problem.X, problem.parameters)
+    np.testing.assert_allclose(AL, expected, rtol=1e-7, err_msg="A[L]")
 
 
 @pytest.mark.points(1)
@@ -66,7 +73,7 @@ def test_compute_cost_is_the_mean_cross_entropy(student):
 @pytest.mark.points(3)
 def test_L_model_backward_gradients_match_finite_differences(student, gradcheck, rng):
     parameters, X, Y = problem(rng, LAYER_DIMS)
-    gradcheck(student, parameters, X, Y)
+    gradcheck(student, parameters, X, Y, reference=solution)
 
 
 @pytest.mark.points(1)
@@ -93,4 +100,4 @@ def test_update_parameters_takes_one_gradient_descent_step(student, rng):
 @pytest.mark.visibility("hidden")
 def test_gradients_of_a_deeper_network_match_finite_differences(student, gradcheck, rng):
     parameters, X, Y = problem(rng, [6, 5, 4, 3, 1], m=9)
-    gradcheck(student, parameters, X, Y)
+    gradcheck(student, parameters, X, Y, reference=solution)

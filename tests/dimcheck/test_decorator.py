@@ -2,8 +2,10 @@
 
 import inspect
 import os
+import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from jaxtyping import Float, Int, Shaped
+from jaxtyping import TypeCheckError as JaxtypingTypeCheckError
 from typeguard import TypeCheckError
 
 import dimcheck
@@ -121,6 +124,61 @@ def test_shape_error_is_a_type_error_and_a_typeguard_type_check_error() -> None:
     assert issubclass(ShapeError, TypeError)
     with pytest.raises(TypeCheckError):
         linear_forward(A, W.T, b)
+    with pytest.raises(JaxtypingTypeCheckError):
+        linear_forward(A, W.T, b)
+
+
+def test_a_shape_error_raised_by_hand_is_caught_as_typeguard_s_error_too() -> None:
+    with pytest.raises(TypeCheckError, match=r"^W must be"):
+        raise ShapeError("W must be (3, 4)")
+    error = ShapeError("W must be (3, 4)")
+    assert type(error).__name__ == "ShapeError"
+    assert repr(error) == "ShapeError('W must be (3, 4)')"
+
+
+def test_a_shape_error_survives_pickling_with_its_message() -> None:
+    A, W, b = arrays((4, 5), (3, 4), (3, 1))
+    with pytest.raises(ShapeError) as info:
+        linear_forward(A, W.T, b)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(again, ShapeError) and isinstance(again, TypeCheckError)
+    assert str(again) == str(info.value)
+
+
+# In a fresh interpreter: no typeguard until the user imports it, and then the usual catch.
+WITHOUT_TYPEGUARD = """
+import sys
+import numpy as np
+from jaxtyping import Float
+import dimcheck
+
+@dimcheck.shapes
+def f(W: Float[np.ndarray, "n_l n_prev"], A: Float[np.ndarray, "n_prev m"]) -> None: ...
+
+def fail():
+    f(np.zeros((3, 4)), np.zeros((5, 2)))
+
+try:
+    fail()
+except dimcheck.ShapeError as error:
+    plain = error
+assert "typeguard" not in sys.modules, "dimcheck imported typeguard"
+assert isinstance(plain, TypeError)
+from jaxtyping import TypeCheckError as JaxtypingTypeCheckError
+from typeguard import TypeCheckError
+try:
+    fail()
+except TypeCheckError as error:
+    print("caught:", error)
+"""
+
+
+def test_shape_errors_need_no_typeguard_and_are_caught_by_it_once_it_is_imported() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_TYPEGUARD], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("caught: f: A must be (n[l-1], m) = (4, m): got (5, 2)")
 
 
 def test_messages_print_shapes_never_contents() -> None:
@@ -487,3 +545,127 @@ def test_an_expression_is_judged_once_any_argument_or_the_return_value_binds_its
         r" \(m = 5 from Xb\)\. n\+1 names n, which no other argument binds: annotate one",
     ):
         unbound(np.ones((4, 5)))
+
+
+@dimcheck.shapes
+def stacked_forward(
+    A_prev: Float[np.ndarray, "*#k n_prev m"], W: Float[np.ndarray, "*#k n_l n_prev"]
+) -> Float[np.ndarray, "*#k n_l m"]:
+    return W @ A_prev
+
+
+@dimcheck.shapes
+def padded(x: Float[np.ndarray, " n"]) -> Float[np.ndarray, " n+1"]:
+    return np.concatenate([x, [0.0]])
+
+
+def test_right_calls_never_reach_the_explanation_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dimcheck._decorator as decorator
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("a message was written for a right call")
+
+    monkeypatch.setattr(decorator, "diagnose", refuse)
+    A, W, b = arrays((4, 5), (3, 4), (3, 1))
+    linear_forward(A, W, b)  # the fused wrapper, by position
+    linear_forward(A_prev=A, W=W, b=b)  # the fused wrapper, by keyword
+    stacked_forward(np.ones((2, 4, 5)), np.ones((1, 3, 4)))  # `*#k` stacks broadcast
+    padded(np.ones(3))  # `n+1`: the general checks
+    with pytest.raises(AssertionError, match="a message was written"):
+        linear_forward(A, W.T, b)
+
+
+def test_disabled_turns_the_checks_off_for_the_block_only() -> None:
+    A, W, b = arrays((4, 5), (3, 4), (3, 1))
+    with dimcheck.disabled():
+        with pytest.raises(ValueError, match="matmul"):  # numpy's own error, not dimcheck's
+            linear_forward(A, W.T, b)
+        assert dimcheck.is_enabled()  # the process-wide switch is untouched
+    with pytest.raises(ShapeError):
+        linear_forward(A, W.T, b)
+
+
+def test_disabled_is_undone_when_the_block_raises_and_nests() -> None:
+    A, W = arrays((4, 5), (3, 4))
+    with pytest.raises(RuntimeError), dimcheck.disabled():
+        with dimcheck.disabled():
+            pass
+        linear_forward(A, W, np.zeros((1, 1)))  # unchecked: numpy broadcasts the (1, 1) b
+        raise RuntimeError
+    with pytest.raises(ShapeError, match=r"b must be \(n\[l\], 1\) = \(3, 1\): got \(1, 1\)"):
+        linear_forward(A, W, np.zeros((1, 1)))
+
+
+def test_disabled_in_one_thread_leaves_the_others_checking() -> None:
+    import threading
+
+    A, W, b = arrays((4, 5), (3, 4), (3, 1))
+    inside, outside = threading.Event(), threading.Event()
+    caught: list[BaseException] = []
+
+    def other_thread() -> None:
+        inside.wait(5)
+        try:
+            linear_forward(A, W.T, b)
+        except ShapeError as error:
+            caught.append(error)
+        outside.set()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    with dimcheck.disabled():
+        inside.set()
+        outside.wait(5)
+    thread.join(5)
+    assert len(caught) == 1
+
+
+def test_disabled_also_switches_off_strict_broadcasting_inside_it() -> None:
+    @dimcheck.shapes(strict_broadcasting=True)
+    def residual(AL: Float[np.ndarray, "1 m"], Y: Shaped[np.ndarray, "..."]) -> np.ndarray:
+        return AL - Y
+
+    with pytest.raises(ShapeError, match="broadcasts"):
+        residual(np.ones((1, 3)), np.ones((3, 1)))
+    with dimcheck.disabled():
+        assert residual(np.ones((1, 3)), np.ones((3, 1))).shape == (3, 3)
+
+
+def test_a_subclass_of_shape_error_is_caught_as_typeguard_s_error_too() -> None:
+    class GradientShapeError(ShapeError):
+        pass
+
+    with pytest.raises(TypeCheckError, match=r"^dW\[1\]") as info:
+        raise GradientShapeError("dW[1] must be (3, 2)")
+    assert isinstance(info.value, GradientShapeError)
+    assert type(info.value).__name__ == "GradientShapeError"
+
+
+@dimcheck.shapes
+def masked(
+    A: Float[np.ndarray, "n m"], mask: Shaped[np.ndarray, "n m"] | None = None, *, scale: float = 1
+) -> Float[np.ndarray, "n m"]:
+    return A * scale if mask is None else A * mask * scale
+
+
+RIGHT, WRONG = np.ones((2, 3)), np.ones((3, 2))
+CALLS = {
+    "all by position": lambda A, mask: masked(A, mask),
+    "by keyword": lambda A, mask: masked(A=A, mask=mask, scale=2.0),
+    "mixed": lambda A, mask: masked(A, mask=mask),
+    "the default left out": lambda A, mask: masked(A) if mask is None else masked(A, mask),
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_every_way_of_passing_the_arguments_gets_the_same_verdict_and_message(
+    call: Callable[[np.ndarray, np.ndarray | None], np.ndarray],
+) -> None:
+    assert call(RIGHT, None).shape == (2, 3)
+    assert call(RIGHT, RIGHT).shape == (2, 3)
+    with pytest.raises(
+        ShapeError, match=r"^masked: mask must be \(n, m\) = \(2, 3\): got \(3, 2\)"
+    ):
+        call(RIGHT, WRONG)
+    with pytest.raises(ShapeError, match=r"^masked: A must hold Float values"):
+        call(RIGHT.astype(int), None)

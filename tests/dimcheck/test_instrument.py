@@ -80,7 +80,8 @@ PLANTED = [
     (
         "deep_cost_not_squeezed",
         r"^compute_cost: the cost J must be a scalar \(a float or a 0-d array\): got an array of"
-        r" shape \(1, 1\)\. Squeeze it: cost = np\.squeeze\(cost\)",
+        r" shape \(1, 1\)\. cost is a \(1, 1\) array: squeeze it to a scalar"
+        r" \(float\(np\.squeeze\(cost\)\)\)",
     ),
 ]
 
@@ -236,10 +237,22 @@ def test_disable_turns_instrumented_functions_off() -> None:
     assert np.shape(costs[0]) == (1, 1)
 
 
+def test_disabled_block_turns_instrumented_functions_off_inside_it_only() -> None:
+    student = load("deep_cost_not_squeezed")
+    dimcheck.instrument(student)
+    X, Y = data(5, 7)
+    with dimcheck.disabled():
+        _, costs = student.L_layer_model(X, Y, [5, 4, 3, 1])
+    assert np.shape(costs[0]) == (1, 1)
+    with pytest.raises(ShapeError, match=r"the cost J must be a scalar"):
+        student.L_layer_model(X, Y, [5, 4, 3, 1])
+
+
 def test_instrument_skips_what_is_not_a_course_function() -> None:
     module = types.ModuleType("empty")
     module.linear_forward = 3  # type: ignore[attr-defined]
-    assert dimcheck.instrument(module) == []
+    with pytest.warns(UserWarning, match="no Course function recognised in module 'empty'"):
+        assert dimcheck.instrument(module) == []
     assert module.linear_forward == 3  # type: ignore[attr-defined]
 
 

@@ -199,3 +199,229 @@ def test_linear_forward_checks_the_Z_it_returns_and_quotes_the_rule() -> None:
         r" \(n\[1\], m\)\.$",
     ):
         student.L_model_forward(np.ones((5, 7)), parameters)
+
+
+# ------------------------------------------------ issue 11: every Course assignment
+
+
+def _module(name: str, **functions: object) -> types.ModuleType:
+    module = types.ModuleType(name)
+    for key, value in functions.items():
+        setattr(module, key, value)
+    return module
+
+
+def _sigmoid(Z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-Z))
+
+
+def _three_layer_parameters(dims: list[int], rng: np.random.Generator) -> dict:
+    return {
+        key: rng.standard_normal(shape)
+        for layer in range(1, len(dims))
+        for key, shape in (
+            (f"W{layer}", (dims[layer], dims[layer - 1])),
+            (f"b{layer}", (dims[layer], 1)),
+        )
+    }
+
+
+def _course2_forward(X: np.ndarray, parameters: dict) -> tuple:
+    """Course 2's provided 3-layer forward pass, its 12-entry tuple cache."""
+    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    Z1 = W1 @ X + b1
+    A1 = np.maximum(0, Z1)
+    Z2 = W2 @ A1 + b2
+    A2 = np.maximum(0, Z2)
+    Z3 = W3 @ A2 + b3
+    A3 = _sigmoid(Z3)
+    return A3, (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)
+
+
+def _course2_backward(X: np.ndarray, Y: np.ndarray, cache: tuple) -> dict:
+    m = X.shape[1]
+    (_, A1, _, _, _, A2, W2, _, _, A3, W3, _) = cache
+    dZ3 = A3 - Y
+    dW3 = dZ3 @ A2.T / m
+    db3 = np.sum(dZ3, axis=1, keepdims=True) / m
+    dA2 = W3.T @ dZ3
+    dZ2 = dA2 * (A2 > 0)
+    dW2 = dZ2 @ A1.T / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dA1 = W2.T @ dZ2
+    dZ1 = dA1 * (A1 > 0)
+    dW1 = dZ1 @ X.T / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dW3": dW3,
+            "db3": db3, "dA1": dA1, "dA2": dA2}  # fmt: skip
+
+
+def test_the_2017_dA_keys_are_read_as_what_they_hold() -> None:
+    # dnn_app_utils_v2 stores dA[l] under "dA" + str(l + 1): right shapes, not an error.
+    student, parameters = setup()
+    original = student.L_model_backward
+
+    def L_model_backward_2017(AL, Y, caches):  # type: ignore[no-untyped-def]
+        grads = original(AL, Y, caches)
+        shifted = {k: v for k, v in grads.items() if not k.startswith("dA")}
+        shifted.update({f"dA{int(k[2:]) + 1}": v for k, v in grads.items() if k.startswith("dA")})
+        return shifted
+
+    module = _module(
+        "v2", L_model_forward=student.L_model_forward, L_model_backward=L_model_backward_2017
+    )
+    dimcheck.instrument(module)
+    X = np.random.default_rng(0).standard_normal((5, 7))
+    AL, caches = module.L_model_forward(X, parameters)  # type: ignore[attr-defined]
+    grads = module.L_model_backward(AL, np.ones((1, 7)), caches)  # type: ignore[attr-defined]
+    assert "dA3" in grads and "dA0" not in grads
+
+
+def test_lowercase_keys_are_checked_as_the_course_names_them() -> None:
+    def initialize_parameters_deep(layer_dims):  # type: ignore[no-untyped-def]
+        return {
+            key: np.zeros(shape)
+            for l in range(1, len(layer_dims))  # noqa: E741
+            for key, shape in (
+                (f"w{l}", (layer_dims[l], layer_dims[l - 1])),
+                (f"b{l}", (layer_dims[l], 1 if l < len(layer_dims) - 1 else 2)),
+            )
+        }
+
+    module = _module("lower", initialize_parameters_deep=initialize_parameters_deep)
+    dimcheck.instrument(module)
+    with pytest.raises(ShapeError, match=r"b\[3\] must be \(n\[3\], 1\) = \(1, 1\): got \(1, 2\)"):
+        module.initialize_parameters_deep([5, 4, 3, 1])  # type: ignore[attr-defined]
+
+
+def test_course2_tuple_caches_are_checked_not_taken_for_the_two_layer_network() -> None:
+    rng = np.random.default_rng(0)
+    module = _module(
+        "course2", forward_propagation=_course2_forward, backward_propagation=_course2_backward
+    )
+    assert dimcheck.instrument(module) == ["forward_propagation", "backward_propagation"]
+    parameters = _three_layer_parameters([4, 5, 3, 1], rng)
+    X, Y = rng.standard_normal((4, 7)), np.ones((1, 7))
+    _, cache = module.forward_propagation(X, parameters)  # type: ignore[attr-defined]
+    assert len(cache) == 12
+    module.backward_propagation(X, Y, cache)  # type: ignore[attr-defined]
+    bad = list(cache)
+    bad[4] = bad[4].T  # Z2 transposed
+    with pytest.raises(
+        ShapeError,
+        match=r"backward_propagation: .*Z\[2\] must be \(n\[2\], m\) = \(3, 7\): got \(7, 3\)",
+    ):
+        module.backward_propagation(X, Y, tuple(bad))  # type: ignore[attr-defined]
+
+
+def test_the_1d_toy_forward_propagation_runs_unchecked() -> None:
+    module = _module(
+        "toy",
+        forward_propagation=lambda x, theta: theta * x,
+        backward_propagation=lambda x, theta: x,
+    )
+    dimcheck.instrument(module)
+    assert module.forward_propagation(2, 4) == 8  # type: ignore[attr-defined]
+    assert module.backward_propagation(2, 4) == 2  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "returned", "message"),
+    [
+        (
+            "initialize_with_zeros",
+            lambda dim: (np.zeros(dim), 0.0),
+            r"w must be \(dim, 1\) = \(4, 1\): got \(4,\)",
+        ),
+        (
+            "initialize_with_zeros",
+            lambda dim: (np.zeros((dim, 1)), np.zeros((1, 1))),
+            r"the bias b must be a scalar",
+        ),
+    ],
+)
+def test_logistic_regression_initialiser(name: str, returned: object, message: str) -> None:
+    module = _module("logreg", **{name: returned})
+    dimcheck.instrument(module)
+    with pytest.raises(ShapeError, match=message):
+        getattr(module, name)(4)
+
+
+def test_propagate_checks_w_dw_and_the_scalar_cost() -> None:
+    def propagate(w, b, X, Y):  # type: ignore[no-untyped-def]
+        m = X.shape[1]
+        A = _sigmoid(w.T @ X + b)
+        cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=1, keepdims=True) / m
+        return {"dw": X @ (A - Y).T / m, "db": np.sum(A - Y) / m}, cost
+
+    module = _module("logreg", propagate=propagate)
+    dimcheck.instrument(module)
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((4, 7)), np.ones((1, 7))
+    with pytest.raises(
+        ShapeError,
+        match=r"propagate: the cost J must be a scalar .* got an array of shape \(1, 1\)",
+    ):
+        module.propagate(np.zeros((4, 1)), 0.0, X, Y)  # type: ignore[attr-defined]
+    with pytest.raises(ShapeError, match=r"propagate: w must be \(n_x, 1\) = \(4, 1\): got \(4,\)"):
+        module.propagate(np.zeros(4), 0.0, X, Y)  # type: ignore[attr-defined]
+
+
+def test_optimiser_moments_are_shaped_like_the_gradients() -> None:
+    def initialize_velocity(parameters):  # type: ignore[no-untyped-def]
+        return {"d" + k: np.zeros(parameters["W" + k[1:]].shape) for k in parameters}
+
+    module = _module("optim", initialize_velocity=initialize_velocity)
+    dimcheck.instrument(module)
+    parameters = _three_layer_parameters([4, 5, 3, 1], np.random.default_rng(0))
+    with pytest.raises(
+        ShapeError,
+        match=r"initialize_velocity: the returned v: db\[1\] must be \(n\[1\], 1\) = \(5, 1\):"
+        r" got \(5, 4\)",
+    ):
+        module.initialize_velocity(parameters)  # type: ignore[attr-defined]
+
+
+def test_renamed_functions_are_checked_through_aliases() -> None:
+    student = load("deep_db_no_keepdims")
+    module = _module(
+        "renamed",
+        forward=student.L_model_forward,
+        backward=student.L_model_backward,
+    )
+    assert dimcheck.instrument(
+        module, aliases={"forward": "L_model_forward", "backward": "L_model_backward"}
+    ) == ["forward", "backward"]
+    parameters = load("deep_correct").initialize_parameters_deep(LAYER_DIMS)
+    X = np.random.default_rng(0).standard_normal((5, 7))
+    AL, caches = module.forward(X, parameters)  # type: ignore[attr-defined]
+    with pytest.raises(ShapeError, match=r"^backward: returned grads: db\[\d\] must be"):
+        module.backward(AL, np.ones((1, 7)), caches)  # type: ignore[attr-defined]
+
+
+def test_an_alias_to_no_course_function_is_an_error() -> None:
+    module = _module("renamed", forward=lambda X, p: None)
+    with pytest.raises(
+        ValueError, match=r"'forward_pass' is not a Course function; expected one of"
+    ):
+        dimcheck.instrument(module, aliases={"forward": "forward_pass"})
+
+
+def test_a_module_with_nothing_recognised_says_so_and_lists_the_names() -> None:
+    module = _module("renamed", my_forward=lambda X, parameters: None)
+    with pytest.warns(
+        UserWarning,
+        match=r"no Course function recognised in module 'renamed'.* Looked for functions named"
+        r" initialize_parameters_deep, .*L_model_forward.*update_parameters_with_adam",
+    ):
+        assert dimcheck.instrument(module) == []
+
+
+def test_the_course_function_table_has_a_rule_for_every_entry() -> None:
+    from dimcheck._course_functions import ASSIGNMENTS, FUNCTIONS
+    from dimcheck._instrument import _RULES
+
+    for entry in FUNCTIONS:
+        assert entry.rule == "" or entry.rule in _RULES, entry
+        assert set(entry.assignments) <= set(ASSIGNMENTS), entry
+        assert entry.arity >= 1

@@ -236,3 +236,58 @@ def test_checks_never_modify_their_inputs() -> None:
     assert parameters.keys() == before.keys()
     for key, value in parameters.items():
         np.testing.assert_array_equal(value, before[key])
+
+
+# Everything in `_rules` that writes message text; none of it may run for right entries.
+TEXT_MAKERS = [
+    "format_expected",
+    "dims_origin",
+    "course_name",
+    "symbols_of",
+    "shape_hint",
+    "rule_note",
+    "_with_m",
+    "_size_from",
+    "n",
+]
+
+
+@pytest.mark.parametrize("convention", ["standard", "transposed"])
+def test_right_entries_cost_no_message_text(
+    monkeypatch: pytest.MonkeyPatch, convention: str
+) -> None:
+    import dimcheck._rules as rules
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("message text built although every entry is right")
+
+    for name in TEXT_MAKERS:
+        monkeypatch.setattr(rules, name, refuse)
+    transposed = convention == "transposed"
+    parameters = parameters_for(LAYER_DIMS, transposed=transposed)
+    grads = gradients_for(parameters, transposed=transposed)
+    rng = np.random.default_rng(0)
+    m = 6
+    A = [rng.standard_normal((n, m)) for n in LAYER_DIMS]
+    caches = [
+        ((A[l - 1], parameters[f"W{l}"], parameters[f"b{l}"]), A[l])
+        for l in range(1, len(LAYER_DIMS))  # noqa: E741 (the course's layer index)
+    ]
+    assert dimcheck.check_parameters(parameters, LAYER_DIMS, convention=convention)  # type: ignore[arg-type]
+    assert dimcheck.check_gradients(grads, parameters, convention=convention)  # type: ignore[arg-type]
+    assert dimcheck.check_caches(caches, LAYER_DIMS, convention=convention)  # type: ignore[arg-type]
+    assert dimcheck.check_caches({"Z1": A[1], "A1": A[1], "Z2": A[2], "A2": A[2]})
+    # and one wrong entry does reach them
+    with pytest.raises(AssertionError, match="message text built"):
+        dimcheck.check_parameters({**parameters, "b1": np.zeros(4)}, LAYER_DIMS)
+
+
+def test_x_given_as_rows_in_a_cache_is_blamed_on_x_not_on_z() -> None:
+    parameters = parameters_for([2, 3])
+    X = np.ones((4, 2))  # (m, n[0]) instead of (n[0], m)
+    report = dimcheck.check_caches(
+        [((X, parameters["W1"], parameters["b1"]), np.ones((3, 4)))], [2, 3]
+    )
+    assert [v.name for v in report.violations] == ["A[0]"]
+    assert "A[0] must be (n[0], m) = (2, 4): got (4, 2)" in str(report)
+    assert "Did you mean A_prev.T?" in str(report)

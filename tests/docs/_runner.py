@@ -4,7 +4,10 @@
   order, in one namespace, in a fresh temporary working directory.
 - A fenced block whose info string starts with ``pycon`` is an interactive session, run by
   doctest in the page's namespace: each ``>>>`` line must print what the block shows under it
-  (``...`` matches any text; runs of whitespace compare equal).
+  (``...`` matches any text; runs of whitespace compare equal). The output is shown as a reader
+  sees it: blank lines in it are blank (no ``<BLANKLINE>``), and a number matches any value
+  that rounds to it at the precision written (``3.3e-01`` matches ``0.3312``), so pages show
+  real numbers rather than ``...``.
 - A fenced block whose info string starts with ``console`` is a terminal session: each line
   ``$ command`` is run in that same directory (after the page's earlier Python blocks), and the
   lines under it are the output it must show, in order (other lines may come between them);
@@ -133,13 +136,74 @@ def run_python(block: Block, namespace: dict[str, object]) -> None:
     exec(compile(source, block.page, "exec"), namespace)
 
 
+def _with_blank_lines_marked(code: str) -> str:
+    """The session with doctest's ``<BLANKLINE>`` put back where the page shows a blank line.
+
+    A blank line inside an output belongs to it up to the next ``>>>`` line; blank lines at
+    the very end of the block are layout.
+    """
+    lines = code.rstrip("\n").splitlines()
+    marked = []
+    in_output = False
+    for line in lines:
+        if line.lstrip().startswith(">>>"):
+            in_output = True
+        elif in_output and not line.strip():
+            line = "<BLANKLINE>"
+        marked.append(line)
+    return "\n".join(marked) + "\n"
+
+
+_NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?"
+
+
+def _numbers_agree(shown: str, printed: str) -> bool:
+    """`printed` rounds to `shown` at the precision `shown` is written with."""
+    mantissa, _, exponent = shown.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    if "." not in mantissa:
+        return float(shown) == float(printed)
+    unit = 10.0 ** (int(exponent or 0) - decimals)
+    return abs(float(printed) - float(shown)) <= 0.5 * unit * (1 + 1e-9)
+
+
+class _ReaderChecker(doctest.OutputChecker):
+    """doctest's checker, plus numbers compared at the precision the page writes them."""
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        if super().check_output(want, got, optionflags):
+            return True
+        want = want.replace("<BLANKLINE>", "").strip()
+        numbers = re.findall(_NUMBER, want)
+        if not numbers:
+            return False
+        pattern = []
+        for piece in re.split(f"({_NUMBER})", want):
+            if re.fullmatch(_NUMBER, piece):
+                pattern.append(f"({_NUMBER})")
+            else:
+                # `...` is any text; a run of white space is any run of white space.
+                parts = [r"\s+".join(map(re.escape, p.split())) for p in piece.split("...")]
+                edges = (
+                    r"\s*" if piece[:1].isspace() else "",
+                    r"\s*" if piece[-1:].isspace() else "",
+                )
+                pattern.append(edges[0] + ".*?".join(parts) + edges[1])
+        found = re.fullmatch("".join(pattern), got.strip(), re.DOTALL)
+        if found is None:
+            return False
+        return all(map(_numbers_agree, numbers, found.groups()))
+
+
 def run_pycon(block: Block, namespace: dict[str, object]) -> None:
     """Run an interactive session with doctest; its names stay in the page's namespace."""
     test = doctest.DocTestParser().get_doctest(
-        block.code, namespace, block.page, block.page, block.line - 1
+        _with_blank_lines_marked(block.code), namespace, block.page, block.page, block.line - 1
     )
     runner = doctest.DocTestRunner(
-        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False
+        checker=_ReaderChecker(),
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        verbose=False,
     )
     report: list[str] = []
     runner.run(test, out=report.append, clear_globs=False)

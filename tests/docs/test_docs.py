@@ -161,6 +161,34 @@ def test_an_interactive_session_is_checked_by_doctest_in_the_page_namespace() ->
         _runner.run_pycon(bad, namespace)
 
 
+def test_a_session_shows_blank_lines_as_a_reader_sees_them() -> None:
+    shown = Block("p.md", "pycon", 3, ">>> print('a\\n\\nb')\na\n\nb\n\n", True)
+    _runner.run_pycon(shown, {})
+
+
+@pytest.mark.parametrize(
+    ("shown", "printed", "agrees"),
+    [
+        ("3.3e-01", "3.312e-01", True),
+        ("3.3e-01", "3.412e-01", False),
+        ("0.693", "0.6931", True),
+        ("0.693", "0.6941", False),
+        ("12", "13", False),
+    ],
+)
+def test_a_number_matches_at_the_precision_the_page_writes_it(
+    shown: str, printed: str, agrees: bool
+) -> None:
+    block = Block(
+        "p.md", "pycon", 3, f">>> print('dW[1]  {printed}  ok')\ndW[1] {shown} ok\n", True
+    )
+    if agrees:
+        _runner.run_pycon(block, {})
+    else:
+        with pytest.raises(AssertionError, match=r"Expected:"):
+            _runner.run_pycon(block, {})
+
+
 def test_a_notebook_cell_must_raise_exactly_what_the_page_says() -> None:
     pytest.importorskip("IPython")
     page = (

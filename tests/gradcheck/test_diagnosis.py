@@ -69,8 +69,13 @@ def test_bands_ok_doubtful_wrong_and_the_floor_raises_the_pass_line():
     assert verdict(0.3, 1e-12, PASS_LINE, FAIL_LINE) == "wrong"
     # A difference roundoff can explain is no evidence of a bug.
     assert verdict(1e-5, 1e-5, PASS_LINE, FAIL_LINE) == "ok"
-    # When roundoff could reach the fail line, nothing can be called wrong.
-    assert verdict(0.3, 1e-3, PASS_LINE, FAIL_LINE) == "doubtful"
+    # A difference far beyond what roundoff can explain is wrong, even with a high floor.
+    assert verdict(0.3, 1e-3, PASS_LINE, FAIL_LINE) == "wrong"
+    # When roundoff could reach the fail line and explains the difference, there is
+    # no verdict: never ok, never wrong.
+    assert verdict(0.3, 0.05, PASS_LINE, FAIL_LINE) == "inconclusive"
+    assert verdict(1e-5, 2e-4, PASS_LINE, FAIL_LINE) == "inconclusive"
+    assert verdict(1e-7, 1.0, PASS_LINE, FAIL_LINE) == "ok"
 
 
 def test_the_default_step_leaves_wide_margins_around_both_lines():

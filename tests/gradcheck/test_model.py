@@ -141,17 +141,19 @@ def test_planted_bugs_in_blocks_are_blamed_on_their_parameters(second, activatio
     assert wording in str(report)
 
 
-def test_a_perturbation_that_flips_a_relu_mask_is_a_kink_not_a_failure():
+@pytest.mark.parametrize(("offset", "excluded"), [(2e-6, False), (0.0, True)])
+def test_a_perturbation_that_flips_a_relu_mask_is_measured_with_smaller_steps(offset, excluded):
     net, X, Y = network()
     params = net.parameters()
-    # Z[1][0, 0] = 2e-6: perturbing b[1][0] by eps = 1e-5 flips that ReLU.
-    params["b1"][0, 0] = 2e-6 - float(params["W1"][0] @ X[:, 0])
+    # Z[1][0, 0] = 2e-6: perturbing b[1][0] by eps = 1e-5 flips that ReLU, by 1e-6
+    # it does not. At exactly 0 every step flips it: that value is left out.
+    params["b1"][0, 0] = offset - float(params["W1"][0] @ X[:, 0])
     net.set_parameters(params)
     report = gradcheck.check_model(net, X, Y)
     assert report.passed, str(report)
-    assert ("b1", (0, 0)) in report.kinks
+    assert (("b1", (0, 0)) in report.kinks) is excluded
     assert {key for key, _ in report.kinks} <= {"W1", "b1"}
-    assert report.results["b1"].checked == 3
+    assert report.results["b1"].checked == (3 if excluded else 4)
 
 
 def test_a_kink_present_does_not_hide_a_planted_bug():
@@ -275,8 +277,14 @@ def test_check_model_passes_every_correct_architecture_and_modifies_nothing(case
     before = {k: v.copy() for k, v in net.parameters().items()}
     X0, Y0 = X.copy(), Y.copy()
     report = gradcheck.check_model(net, X, Y)
-    assert report.passed, str(report)
-    assert report.notes == []
+    # Never wrong; not passed only for want of evidence, said (a chain of single
+    # units inactive for the only example, at the given point and nearby ones).
+    for result in report.results.values():
+        assert result.verdict == "ok" or (
+            result.verdict == "inconclusive" and "not enough evidence" in result.diagnosis
+        ), str(report)
+    if min(sizes[1:-1] or [2]) > 1 and m > 1:
+        assert report.passed, str(report)
     assert all(v.tobytes() == before[k].tobytes() for k, v in net.parameters().items())
     assert X.tobytes() == X0.tobytes() and Y.tobytes() == Y0.tobytes()
 
@@ -353,16 +361,20 @@ def test_unusual_block_orders_are_checked_by_the_fast_path(spec):
 def test_a_saturated_sigmoid_whose_cost_is_all_roundoff_is_not_called_wrong():
     # Found by the property test: A[L] rounds to 1 - 2.9e-11, so J = -log(A[L])
     # is tiny while its absolute error is about u. The measured noise of J
-    # explains the differences of the (correct) tiny gradients.
+    # explains the differences of the (correct) tiny gradients, and reaches the
+    # fail line even at the largest step: no verdict, and the report says why.
     sizes, m, seed = [3, 3, 1], 1, 3
     net = with_biases(models.DeepNetwork(sizes, hidden="relu", seed=seed), seed)
     X, Y = data(sizes, m, "sigmoid", seed)
     report = gradcheck.check_model(net, X, Y)
-    assert report.passed, str(report)
+    assert {r.verdict for r in report.results.values()} <= {"ok", "inconclusive"}, str(report)
     assert report.cost_noise > 1e3 * np.finfo(float).eps * abs(net.cost(net.forward(X)[0], Y))
+    for result in report.results.values():
+        if result.verdict == "inconclusive":
+            assert "the roundoff of J alone could produce" in result.diagnosis
 
 
-def test_a_cost_clipped_flat_is_doubtful_not_wrong_and_says_why():
+def test_a_cost_clipped_flat_is_inconclusive_not_wrong_and_says_why():
     # With dropout scaling, A[L] = 1 - 8.9e-16 lies beyond the loss's clip at
     # 1 - 1e-15: no perturbation moves J, so nothing can be concluded.
     sizes, m, seed = [3, 3, 1], 1, 3
@@ -370,7 +382,7 @@ def test_a_cost_clipped_flat_is_doubtful_not_wrong_and_says_why():
     X, Y = data(sizes, m, "sigmoid", seed)
     report = gradcheck.check_model(net, X, Y)
     assert not report.passed
-    assert {r.verdict for r in report.results.values()} == {"doubtful"}
+    assert {r.verdict for r in report.results.values()} == {"inconclusive"}
     assert "the cost did not change at all under any perturbation" in str(report)
     assert any("saturated or clipped" in note for note in report.notes)
 
@@ -378,7 +390,7 @@ def test_a_cost_clipped_flat_is_doubtful_not_wrong_and_says_why():
 def test_a_cost_that_ignores_every_parameter_is_not_passed():
     report = gradcheck.check(lambda p: 1.0, {"W1": np.ones((2, 2))}, {"dW1": np.ones((2, 2))})
     assert report.failed == ["W1"]
-    assert report.results["W1"].verdict == "doubtful"
+    assert report.results["W1"].verdict == "inconclusive"
 
 
 def _both_routes(monkeypatch, net, X, Y):
@@ -440,9 +452,10 @@ def test_a_kink_in_the_layer_past_the_shortcut_is_still_caught(monkeypatch):
     net.set_parameters(params)
     fast, exact, copies = _both_routes(monkeypatch, net, X, Y)
     assert copies > 0
+    # Both routes see the flips, and measure those values with smaller steps.
     assert fast.passed, str(fast)
+    assert exact.passed, str(exact)
     assert fast.kinks == exact.kinks
-    assert {key for key, _ in fast.kinks} & {"W1", "b1"}
 
 
 @pytest.mark.parametrize("fused", [True, False])

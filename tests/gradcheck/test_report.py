@@ -123,7 +123,9 @@ def test_errors_are_per_parameter_and_failed_lists_names():
 
 
 def test_to_dict_is_strict_json_even_when_a_floor_is_unbounded():
-    report = gradcheck.check(lambda p: 1.0, {"W1": np.ones((2, 2))}, {"dW1": np.zeros((2, 2))})
+    report = gradcheck.check(
+        lambda p: 1.0, {"W1": np.ones((2, 2))}, {"dW1": np.zeros((2, 2))}, unused=["W1"]
+    )
     assert report.passed
     text = json.dumps(report.to_dict(), allow_nan=False)
     assert json.loads(text)["parameters"]["W1"]["floor"] is None

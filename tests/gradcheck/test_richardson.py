@@ -17,15 +17,14 @@ def W():
     return np.random.default_rng(0).standard_normal((3, 4))
 
 
-def test_truncation_error_alone_is_not_doubtful_after_extrapolation(W):
+def test_truncation_error_alone_is_not_doubtful_after_smaller_steps(W):
     # At eps = 3e-3 the plain central difference is off by about 7e-6 (relative):
-    # doubtful. The gradient is right, so the extrapolated value must pass.
+    # doubtful. The gradient is right: each value disagreeing with it is measured
+    # again at eps/10, eps/100 ... until its estimate settles, and passes.
     report = gradcheck.check(exp_cost, {"W": W}, {"dW": np.exp(3.0 * W)}, eps=3e-3, mode="full")
     result = report.results["W"]
     assert report.passed
-    assert result.how.endswith(", extrapolated")
     assert result.difference < 1e-9
-    assert any("Richardson" in note for note in report.notes)
 
 
 def test_a_small_real_error_stays_doubtful_after_extrapolation(W):

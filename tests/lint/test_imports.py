@@ -51,3 +51,24 @@ print([(f.line, f.code) for f in report.findings])
     assert result.returncode == 0, result.stderr
     # The linted file calls sys.exit(3): it was read, never run.
     assert result.stdout.strip() == "[(4, 'DC101')]"
+
+
+# What `dimcheck lint` must not pay for at start-up: the run-time checker's
+# dependencies, and modules only one output format or a notebook needs.
+_NOT_AT_START_UP = ("numpy", "typeguard", "json", "tomllib", "html", "dimcheck._instrument")
+
+
+def test_importing_the_linter_loads_no_heavy_or_optional_module() -> None:
+    code = f"""
+import sys, types
+parent = types.ModuleType("dimcheck")
+parent.__path__ = [{str(LINT_PACKAGE.parent)!r}]
+sys.modules["dimcheck"] = parent
+import dimcheck._lint
+print(sorted(m for m in {_NOT_AT_START_UP!r} if m in sys.modules))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -467,3 +467,23 @@ def test_rank_1_biases_meet_matrices_along_the_units_axis_when_examples_are_rows
     # The same biases next to the course's order are the classic rank-1 mistake.
     course = text.replace("X @ W1", "W1 @ X").replace("np.dot(A1, W2)", "np.dot(W2, A1)")
     assert {code for _, code in codes(course)} == {"DC101", "DC103"}
+
+
+@pytest.mark.parametrize(
+    "inner", ["for j in range(3):", "while j:", "if j:", "with open(j):", "try:"]
+)
+def test_a_name_bound_in_a_nested_block_is_forgotten_at_the_top_of_the_loop(inner: str) -> None:
+    # On the second pass `a` may already be the column made further down.
+    text = f"""\
+    import numpy as np
+    a = np.ones(3)
+    for i in range(3):
+        a.T
+        {inner}
+            a = np.ones((3, 1))
+    """
+    if inner == "try:":
+        text = text.rstrip(" ") + "        except OSError:\n            pass\n"
+    assert codes(text) == []
+    # Without the loop, `a` is the rank-1 array: the check is live.
+    assert codes("import numpy as np\na = np.ones(3)\na.T\n") == [(3, "DC102")]

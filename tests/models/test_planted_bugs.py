@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import DeepNetwork, Dense, Sigmoid, Tanh
+import models
+from models import DeepNetwork, Dense, LeakyReLU, Sigmoid, Tanh
 from models._dense import DenseCache
 
 from ._numeric import assert_gradient_close, central_difference
@@ -23,6 +24,21 @@ class TanhUsingZ(Tanh):
 
     def _dZ(self, dA, Z, A):
         return dA * (1.0 - Z * Z)
+
+
+class SigmoidDerivativeFromZ(Sigmoid):
+    """g'(z) written as sigmoid(z) (1 - z), mixing up Z and A in the declared derivative."""
+
+    def _derivative(self, Z, A):
+        A = self._g(Z) if A is None else A
+        return A * (1.0 - Z)
+
+
+class LeakyReLUWithoutSlope(LeakyReLU):
+    """g'(z) = 1 for z > 0 and 0 otherwise: the slope forgotten for negative inputs."""
+
+    def _derivative(self, Z, A):
+        return Z > 0
 
 
 class DenseWithoutOneOverM(Dense):
@@ -48,12 +64,18 @@ def activation_gradient_error(activation) -> float:
     return 0.0
 
 
-@pytest.mark.parametrize("bug", [SigmoidMissingOneMinusA(), TanhUsingZ()], ids=repr)
+@pytest.mark.parametrize(
+    "bug",
+    [SigmoidMissingOneMinusA(), TanhUsingZ(), SigmoidDerivativeFromZ(), LeakyReLUWithoutSlope(0.2)],
+    ids=lambda bug: type(bug).__name__,
+)
 def test_a_wrong_activation_derivative_is_caught(bug):
     assert activation_gradient_error(bug) > 1e-2
 
 
-@pytest.mark.parametrize("correct", [Sigmoid(), Tanh()], ids=repr)
+@pytest.mark.parametrize(
+    "correct", [cls() for cls in models.ACTIVATIONS.values()] + [LeakyReLU(0.2)], ids=repr
+)
 def test_the_correct_activation_derivative_passes(correct):
     assert activation_gradient_error(correct) == 0.0
 

@@ -156,6 +156,38 @@ def test_optimisers_do_not_modify_the_dicts_they_are_given():
         np.testing.assert_array_equal(value, copies[key])
 
 
+def test_optimisers_keep_their_state_and_the_arrays_they_handed_out_intact():
+    # The update subtracts into the optimiser's fresh step array: the parameters of
+    # the previous step must not change, and no state (v, s) may be the new array.
+    params = {"W1": np.ones((2, 2)), "b1": np.zeros((2, 1))}
+    grads = {"dW1": np.full((2, 2), 0.5), "db1": np.full((2, 1), 0.5)}
+    for opt in (GradientDescent(0.1), Momentum(0.1), RMSprop(0.1), Adam(0.1)):
+        first = opt.step(params, grads)
+        held = {key: value.copy() for key, value in first.items()}
+        second = opt.step(first, grads)
+        for key, value in first.items():
+            np.testing.assert_array_equal(value, held[key], err_msg=f"{opt!r} changed {key}")
+            assert not np.shares_memory(second[key], value)
+            for state in (getattr(opt, "v", {}), getattr(opt, "s", {})):
+                assert key not in state or not np.shares_memory(state[key], second[key])
+
+
+def test_a_custom_optimiser_whose_step_it_keeps_is_not_subtracted_into():
+    class Constant(GradientDescent):
+        """Always the same step, kept on the instance."""
+
+        def _direction(self, key, grad):
+            return self.steps.setdefault(key, np.full_like(grad, 0.25))
+
+    opt = Constant(0.1)
+    opt.steps = {}
+    params = {"W1": np.ones((2, 2)), "b1": np.zeros((2, 1))}
+    grads = {"dW1": np.ones((2, 2)), "db1": np.ones((2, 1))}
+    new = opt.step(opt.step(params, grads), grads)
+    np.testing.assert_array_equal(opt.steps["W1"], np.full((2, 2), 0.25))
+    np.testing.assert_array_equal(new["W1"], np.full((2, 2), 0.5))
+
+
 def test_gradient_descent_is_the_course_update_and_adam_its_first_step():
     params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.5]])}
     grads = {"dW1": np.array([[0.2, -0.4]]), "db1": np.array([[1.0]])}
@@ -369,3 +401,56 @@ def test_fit_draws_its_bar_on_stderr_when_asked(capsys):
     DeepNetwork([2, 3, 1], seed=0).fit(X, Y, epochs=5, progress=True)
     err = capsys.readouterr().err
     assert "training |" + "#" * 30 + "| 5/5" in err and "J = " in err and err.endswith("\n")
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize(("optimizer", "batch_size"), [("gd", 7), ("adam", 16), ("gd", None)])
+def test_fit_is_the_course_loop_over_random_mini_batches(layout, optimizer, batch_size):
+    # fit gathers each mini-batch from a row-major copy of X; that must change
+    # nothing: the Course's loop over random_mini_batches with the same seed gives
+    # the same costs and parameters, whatever the memory layout of X.
+    X, Y = models.moons(50, seed=3)
+    if layout == "F":
+        X = np.asfortranarray(X)
+    elif layout == "strided":
+        X = np.repeat(X, 2, axis=1)[:, ::2]
+    X0 = X.copy()
+    net = DeepNetwork([2, 5, 1], hidden="relu", seed=0, lambd=0.1)
+    start = net.parameters()
+    history = net.fit(
+        X, Y, epochs=3, optimizer=optimizer, batch_size=batch_size, seed=4, progress=False
+    )
+
+    course = DeepNetwork([2, 5, 1], hidden="relu", seed=0, lambd=0.1)
+    course.set_parameters(start)
+    opt = models._optimizers.get_optimizer(optimizer)
+    rng = np.random.default_rng(4)
+    expected = []
+    for _ in range(3):
+        batches = (
+            [(X, Y)] if batch_size is None else random_mini_batches(X, Y, batch_size, seed=rng)
+        )
+        total = 0.0
+        for Xb, Yb in batches:
+            AL, caches = course.forward(Xb, training=True)
+            total += course.cost(AL, Yb) * Xb.shape[1]
+            grads = course.backward(AL, Yb, caches)
+            course.set_parameters(opt.step(course.parameters(), grads))
+        expected.append(total / X.shape[1])
+    np.testing.assert_allclose(history, expected, rtol=1e-12)
+    for key, value in course.parameters().items():
+        np.testing.assert_allclose(net.parameters()[key], value, rtol=1e-10, atol=1e-14)
+    np.testing.assert_array_equal(X, X0)
+
+
+@pytest.mark.parametrize("batch_size", [0, -3, 2.5, True])
+def test_a_bad_batch_size_is_refused_before_any_work(batch_size):
+    X, Y = models.xor(20, seed=0)
+    net = DeepNetwork([2, 3, 1], seed=0)
+    before = net.parameters()
+    with pytest.raises(
+        ModelInputError, match=rf"^batch_size must be a positive integer: got {batch_size}$"
+    ):
+        net.fit(X, Y, epochs=2, batch_size=batch_size, progress=False)
+    for key, value in net.parameters().items():
+        np.testing.assert_array_equal(value, before[key])

@@ -35,7 +35,8 @@ def test_wrong_n0_in_X_names_n0_and_where_it_comes_from(net):
 
 def test_examples_as_rows_suggest_the_transpose(net):
     with pytest.raises(
-        ModelInputError, match=r"X has shape \(7, 2\): expected \(n\[0\], m\) = \(2, 7\).*use X\.T"
+        ModelInputError,
+        match=r"X has shape \(7, 2\): expected \(n\[0\], m\) = \(2, 7\).*Did you mean X\.T\?",
     ):
         net.fit(X7.T, Y7, epochs=1, progress=False)
 

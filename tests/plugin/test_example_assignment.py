@@ -42,7 +42,9 @@ POINTS = {
 def submit(pytester: pytest.Pytester, submission: str) -> None:
     pytester.makefile(".ini", pytest=(EXAMPLE / "pytest.ini").read_text())
     pytester.makepyfile(
-        assignment=submission, test_assignment=(EXAMPLE / "test_assignment.py").read_text()
+        assignment=submission,
+        test_assignment=(EXAMPLE / "test_assignment.py").read_text(),
+        solution=(EXAMPLE / "solution.py").read_text(),
     )
 
 
@@ -97,6 +99,7 @@ def test_a_missing_one_over_m_loses_exactly_the_gradient_tests_and_names_db(
         "test_gradients_of_a_deeper_network_match_finite_differences": 2,
     }
     assert results["score"] == 7
+    # Checked against the reference's forward and cost (solution.py): the same diagnosis.
     message = outputs(results)["test_L_model_backward_gradients_match_finite_differences"]
     assert message.startswith("Wrong gradient: db[1], db[2], db[3]\n")
     assert "db[1] is m = 7 x the numerical gradient: the 1/m is missing" in message
@@ -118,6 +121,14 @@ def test_a_rank_one_db_loses_exactly_the_backward_tests_and_says_keepdims(
         assert message.startswith("Shape error in your code: ")
         assert "returned db[" in message
         assert "keepdims=True" in message
+
+
+def test_the_example_is_graded_sandboxed_and_says_so_in_the_header(
+    pytester: pytest.Pytester,
+) -> None:
+    submit(pytester, CORRECT)
+    result = pytester.runpytest("--grade-json=results.json")
+    result.stdout.fnmatch_lines(["dimgrad: *sandbox: 60s per test, 2048 MiB, 16 KiB of output*"])
 
 
 def test_a_submission_that_does_not_import_scores_zero_with_the_reason(
@@ -151,6 +162,7 @@ def test_the_grading_profile_is_loaded_for_the_property_test(pytester: pytest.Py
     assert results["score"] == 1
 
 
+@pytest.mark.slow
 def test_results_under_xdist_equal_the_serial_ones(pytester: pytest.Pytester) -> None:
     # Shape-checked in each worker. (A submission that does not import is graded under
     # xdist in test_grading.py's test_results_are_the_same_and_complete_under_xdist.)

@@ -51,8 +51,12 @@ def test_using_a_broken_fixture(broken_fixture):
 """
 
 
+# In the grader's own process: the sandbox has tests of its own (test_sandbox.py).
+IN_PROCESS = "--dimgrad-sandbox=off"
+
+
 def grade(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Any]]:
-    result = pytester.runpytest("--grade-json=out/results.json", *args)
+    result = pytester.runpytest("--grade-json=out/results.json", IN_PROCESS, *args)
     results = json.loads((pytester.path / "out" / "results.json").read_text())
     return result, results
 
@@ -396,8 +400,10 @@ def test_results_are_the_same_and_complete_under_xdist(pytester: pytest.Pytester
     )
     pytester.makeini("[pytest]\ndimgrad_student = unimportable\n")
     limit = "--dimgrad-timeout=0.5"
-    serial_run = pytester.runpytest("--grade-json=serial.json", limit)
-    result = pytester.runpytest_subprocess("--grade-json=parallel.json", limit, "-n", "2")
+    serial_run = pytester.runpytest("--grade-json=serial.json", limit, IN_PROCESS)
+    result = pytester.runpytest_subprocess(
+        "--grade-json=parallel.json", limit, IN_PROCESS, "-n", "2"
+    )
     result.stdout.fnmatch_lines(["*grade: 2 / 16 points*"])
     serial = json.loads((pytester.path / "serial.json").read_text())
     parallel = json.loads((pytester.path / "parallel.json").read_text())
@@ -423,7 +429,7 @@ def test_results_are_the_same_and_complete_under_xdist(pytester: pytest.Pytester
 
 def test_a_crashed_xdist_worker_costs_only_its_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_crash=CRASH)
-    result = pytester.runpytest_subprocess("--grade-json=results.json", "-n", "2")
+    result = pytester.runpytest_subprocess("--grade-json=results.json", IN_PROCESS, "-n", "2")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     results = json.loads((pytester.path / "results.json").read_text())
     tests = by_name(results)

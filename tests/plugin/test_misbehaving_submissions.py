@@ -9,7 +9,10 @@ pytest_plugins = ["pytester"]
 
 
 def grade(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Any]]:
-    result = pytester.runpytest("--grade-json=results.json", "-p", "no:cacheprovider", *args)
+    # In the grader's own process: test_cheating_submissions.py grades them sandboxed.
+    result = pytester.runpytest(
+        "--grade-json=results.json", "--dimgrad-sandbox=off", "-p", "no:cacheprovider", *args
+    )
     return result, json.loads((pytester.path / "results.json").read_text())
 
 
@@ -162,7 +165,9 @@ def test_a_run_killed_midway_still_leaves_a_complete_results_json(
             pass
         """
     )
-    result = pytester.runpytest_subprocess("--grade-json=results.json", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "--grade-json=results.json", "--dimgrad-sandbox=off", "-p", "no:cacheprovider"
+    )
     assert result.ret == 3
     results = json.loads((pytester.path / "results.json").read_text())
     tests = by_name(results)
@@ -256,7 +261,9 @@ def test_a_submission_that_kills_the_process_at_import_still_lists_every_test(
         test_top=IMPORTS_AT_THE_TOP,
         test_unrelated=UNRELATED,
     )
-    pytester.runpytest_subprocess("--grade-json=results.json", "-p", "no:cacheprovider", *args)
+    pytester.runpytest_subprocess(
+        "--grade-json=results.json", "--dimgrad-sandbox=off", "-p", "no:cacheprovider", *args
+    )
     results = json.loads((pytester.path / "results.json").read_text())
     assert {name: (t["score"], t["max_score"]) for name, t in by_name(results).items()} == {
         "test_top.py::test_imports_at_the_top": (0, 2),

@@ -12,6 +12,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import gradcheck
+import models
 from gradcheck import strategies as gs
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "assignment" / "assignment.py"
@@ -76,7 +77,7 @@ def test_binary_batches_have_examples_as_columns_and_labels_0_or_1(batch: tuple)
     X, Y = batch
     assert X.shape[0] == 4 and Y.shape == (1, X.shape[1])
     assert 1 <= X.shape[1] <= 9
-    assert np.all(np.abs(X) <= 2)
+    assert np.all((np.abs(X) >= 0.05) & (np.abs(X) <= 2))
     assert set(np.unique(Y)) <= {0.0, 1.0}
 
 
@@ -95,6 +96,57 @@ def test_problems_keep_every_hidden_relu_input_away_from_its_kink(problem: gs.Pr
         Z = problem.parameters[f"W{l}"] @ A + problem.parameters[f"b{l}"]
         assert np.min(np.abs(Z)) >= 1e-3
         A = np.maximum(Z, 0)
+
+
+class HardTanh(models.Activation):
+    """`clip(z, -1, 1)`: kinks at -1 and 1, none at 0. Unregistered (no `name`)."""
+
+    elementwise = True
+    columnwise = True
+    kinks = (-1.0, 1.0)
+    piecewise_linear = True
+
+    def _g(self, Z):
+        return np.clip(Z, -1.0, 1.0)
+
+    def _derivative(self, Z, A):
+        return (Z > -1.0) & (Z <= 1.0)
+
+
+@pytest.mark.parametrize(
+    "hidden", [*models.ACTIVATIONS, models.LeakyReLU(0.3), HardTanh()], ids=str
+)
+@settings(max_examples=15)
+@given(data=st.data())
+def test_problems_keep_the_hidden_inputs_away_from_the_kinks_the_activation_declares(
+    hidden, data: st.DataObject
+) -> None:
+    # The strategy asks the activation for its kinks and its forward pass: a new
+    # activation, or one with kinks elsewhere than 0, needs no change to it.
+    activation = models.get_activation(hidden)
+    problem = data.draw(gs.problems(gs.layer_dims(min_layers=2), hidden=hidden, margin=0.05))
+    A = problem.X
+    for l in range(1, len(problem.layer_dims) - 1):
+        Z = problem.parameters[f"W{l}"] @ A + problem.parameters[f"b{l}"]
+        for kink in activation.kinks:
+            assert np.min(np.abs(Z - kink)) >= 0.05
+        A = activation.forward(Z)[0]
+
+
+@given(gs.problems(gs.layer_dims(max_units=2), m=st.integers(1, 2)))
+def test_problems_leave_no_parameter_unused(problem: gs.Problem) -> None:
+    # An all-zero X, or a hidden layer off for every example, would leave the next
+    # W[l] without influence on the cost: a gradient check of it checks nothing.
+    A = problem.X
+    assert np.any(A != 0)
+    for l in range(1, len(problem.layer_dims) - 1):
+        A = np.maximum(problem.parameters[f"W{l}"] @ A + problem.parameters[f"b{l}"], 0)
+        assert np.any(A != 0)
+
+
+def test_an_unknown_hidden_activation_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"unknown activation 'relu6' for hidden: expected one of"):
+        gs.problems(hidden="relu6")
 
 
 @given(gs.problems(m=st.integers(1, 8)))

@@ -71,7 +71,7 @@ def module_files(names: Iterable[str]) -> set[str]:
 def _library_roots() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     roots = {paths.get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    ours = Path(__file__).resolve().parent.parent
+    ours = Path(__file__).resolve().parents[2]
     roots |= {str(ours / package) for package in ("gradcheck", "dimcheck", "models")}
     return tuple(os.path.abspath(root) + os.sep for root in roots if root)
 
@@ -106,10 +106,20 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 
 def _is_shape_error(error: BaseException) -> bool:
+    if getattr(error, "kind", None) == "shape" and hasattr(error, "dimgrad_explanation"):
+        return True  # a ShapeError raised in the sandboxed student process
     return any(
         cls.__name__ == "ShapeError" and cls.__module__.startswith("dimcheck")
         for cls in type(error).__mro__
     )
+
+
+def shape_text(error: BaseException) -> str:
+    """dimcheck's message of a shape error, raised here or in the sandboxed process."""
+    text = str(error).strip()
+    if hasattr(error, "dimgrad_explanation"):  # "Shape error in your code: ShapeError: ..."
+        text = text.removeprefix("Shape error in your code: ").partition(": ")[2]
+    return text
 
 
 def shape_error_in(error: BaseException) -> BaseException | None:
@@ -159,6 +169,10 @@ def explain(
     **Returns:** an `Explanation`.
     """
     error = excinfo.value
+    told = getattr(error, "dimgrad_explanation", None)
+    if isinstance(told, tuple) and gradient is None:
+        # Worded where it was raised: the sandbox's stand-in for the student's module.
+        return Explanation(str(told[0]), str(told[1]))
     if type(error).__name__ == "Failed" and str(error).startswith(_TIMEOUT_PREFIX):
         return Explanation(
             "timeout",

@@ -1,0 +1,51 @@
+"""The shared Course corpus: correct implementations of every assignment, and planted bugs.
+
+`ALL` holds every `Implementation`; `correct()`, `planted()` and `get(name)` select from
+it. Each one gives its `.py` source, its notebook form and a fresh import:
+
+    from tests.course import correct, get
+    deep = get("c1w4_deep_v3").load()
+    notebook = get("c1w4_deep_v3__db_no_keepdims").write_ipynb(tmp_path)
+    cell, line = bug.notebook_place(bug.planted_lines()[0])  # where a tool should point
+
+Correct implementations, one file each (the template in the name where the 2017 and the
+current notebooks differ): `c1w2_logreg`, `c1w2_logreg_2017`, `c1w3_planar`,
+`c1w3_planar_2017`, `c1w4_deep_v3`, `c1w4_deep_v2` (the 2017 `dA` key naming),
+`c1w4_deep_v3_lowercase` (`w1`, `dw1`), `c1w4_deep_v3_rng` (a `default_rng` Generator),
+`c2w1_init`, `c2w1_reg`, `c2w1_reg_noseed` (dropout masks from the unseeded global RNG),
+`c2w1_reg_2017` (boolean masks), `c2w1_gradcheck_1d`, `c2w1_gradcheck_nd`,
+`c2w2_optim_v1` (Adam returns `(parameters, v, s)`), `c2w2_optim_v2` (and `v_corrected`,
+`s_corrected`; learning-rate decay). A planted bug is `<assignment>__<bug>`.
+
+The format is described in `_implementation.py`, the bugs in `_catalogue.py` and
+`_bugs_course1.py`, `_bugs_course2.py`; the corpus's own tests (`test_corpus_sane.py`)
+use the references of `_reference.py` and the scenarios of `_behaviour.py`.
+"""
+
+from ._catalogue import CORRECT, PLANTED
+from ._implementation import GUARD as GUARD
+from ._implementation import TOOLS as TOOLS
+from ._implementation import Implementation as Implementation
+
+ALL: tuple[Implementation, ...] = (*CORRECT, *PLANTED)
+_BY_NAME = {implementation.name: implementation for implementation in ALL}
+
+
+def correct() -> tuple[Implementation, ...]:
+    """Every correct implementation (one per assignment and template)."""
+    return CORRECT
+
+
+def planted() -> tuple[Implementation, ...]:
+    """Every planted bug."""
+    return PLANTED
+
+
+def get(name: str) -> Implementation:
+    """The implementation called `name`; the error lists the names there are."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(
+            f"no Course implementation {name!r}; there are: {sorted(_BY_NAME)}"
+        ) from None
