@@ -43,7 +43,7 @@ import numpy as np  # noqa: E402
 
 import gradcheck  # noqa: E402
 import models  # noqa: E402
-from gradcheck import _pytest_plugin  # noqa: E402
+from gradcheck.grading import _fixtures  # noqa: E402
 
 HIDDEN = ("relu", "leaky_relu", "tanh", "sigmoid")
 INITS = ("course", "course", "he", "xavier")  # the Course's own initialiser twice as often
@@ -271,7 +271,7 @@ def via_fixture(config: dict[str, Any], bug: str | None = None) -> Any:
     """The `gradcheck` fixture, called as a test calls it: `gradcheck(module, params, X, Y)`."""
     node = SimpleNamespace(stash={})
     settings = SimpleNamespace(seed=0, eps=None, mode=None)
-    fixture = _pytest_plugin.GradientCheck(node, settings)  # type: ignore[arg-type]
+    fixture = _fixtures.GradientCheck(node, settings)  # type: ignore[arg-type]
     code = course_code(config["hidden"], config["output"], bug)
     try:
         return fixture(code, config["parameters"], config["X"], config["Y"])

@@ -20,6 +20,7 @@ import numpy as np
 
 from ._errors import ShapeError
 from ._recognise import Recognised
+from ._vocabulary import parse_key
 
 #: `layer_dims` of Course 2's 3-layer networks: `vector_to_dictionary` of the
 #: gradient-checking assignment hard-codes these shapes.
@@ -118,9 +119,10 @@ def _like_initialised(
     redrawn: dict[str, np.ndarray] = {}
     for key, value in template.items():
         shape = np.shape(value)
-        layer = int(key[1:]) if str(key)[1:].isdigit() else 0
+        parsed = parse_key(str(key))
+        layer = parsed[1] if parsed else 0
         fan_in = dims[layer - 1] if 1 <= layer < len(dims) else 1
-        scale = 1 / np.sqrt(fan_in) if str(key)[:1] in "Ww" else 0.1
+        scale = 1 / np.sqrt(fan_in) if parsed and parsed[0] == "W" else 0.1
         redrawn[str(key)] = scale * rng.standard_normal(shape)
     return redrawn
 

@@ -9,7 +9,6 @@ course notation. Dicts are read through `canonical`, so that lowercase keys (`w1
 """
 
 import contextvars
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -26,9 +25,7 @@ from ._rules import (
     layer_dims_from_parameters,
 )
 from ._spec import Slot
-from ._vocabulary import squeeze_hint
-
-_COURSE_KEY = re.compile(r"^(d?)([wWbBaAzZdD])(\d+)$")
+from ._vocabulary import make_key, parse_key, squeeze_hint
 
 
 def canonical(values: Any) -> Any:
@@ -42,17 +39,12 @@ def canonical(values: Any) -> Any:
     renamed: dict[str, Any] = {}
     changed = False
     for key, value in values.items():
-        hit = _COURSE_KEY.match(key) if isinstance(key, str) else None
-        if hit:
-            letter = hit.group(2)
-            letter = "b" if letter in "bB" else letter.upper()
-            new = f"{hit.group(1)}{letter}{hit.group(3)}"
-            changed = changed or new != key
-            if new in renamed:  # both "W1" and "w1": leave the dict as the student wrote it
-                return values
-            renamed[new] = value
-        else:
-            renamed[key] = value
+        parsed = parse_key(key) if isinstance(key, str) else None
+        new = make_key(*parsed) if parsed else key
+        changed = changed or new != key
+        if new in renamed:  # both "W1" and "w1": leave the dict as the student wrote it
+            return values
+        renamed[new] = value
     return renamed if changed else values
 
 
@@ -68,8 +60,9 @@ def course_dA_keys(grads: Mapping[str, Any], layers: int) -> Mapping[str, Any]:
         return grads
     shifted: dict[str, Any] = {}
     for key, value in grads.items():
-        if key.startswith("dA") and key[2:].isdigit():
-            shifted[f"dA{int(key[2:]) - 1}"] = value
+        parsed = parse_key(key, lowercase=False)
+        if parsed is not None and parsed[0] == "dA":
+            shifted[make_key("dA", parsed[1] - 1)] = value
         else:
             shifted[key] = value
     return shifted
@@ -111,8 +104,9 @@ class Network:
     def remember(self, parameters: Mapping[str, Any]) -> None:
         self._weights = {}
         for key, value in parameters.items():
-            if key[:1] == "W" and key[1:].isdigit():
-                self._weights[id(value)] = (value, int(key[1:]))
+            parsed = parse_key(key, lowercase=False)
+            if parsed is not None and parsed[0] == "W":
+                self._weights[id(value)] = (value, parsed[1])
 
     def layer_of(self, W: Any, A_prev: Any = None) -> int | None:
         known = self._weights.get(id(W))

@@ -32,18 +32,19 @@ _PREV_VAR = re.compile(r"^(dA|A|dZ|Z)_?prev$")
 _LAYER_DIM = re.compile(r"^n_?(\d+)$")
 
 
-def parse_key(key: str) -> tuple[str, int] | None:
+def parse_key(key: str, *, lowercase: bool = True) -> tuple[str, int] | None:
     """A Course dict key as `(letter, layer)`: `"dW1"` -> `("dW", 1)`, or `None`.
 
     A key typed all in lowercase is read too and given back as the Course spells it
-    (`"dw2"` -> `("dW", 2)`, `"w1"` -> `("W", 1)`); other spellings (`"DW1"`, `"B1"`)
-    and keys of other quantities (`"X"`, `"vdW1"`, `"gamma1"`) give `None`.
+    (`"dw2"` -> `("dW", 2)`, `"w1"` -> `("W", 1)`), unless `lowercase=False` (for code
+    that then looks the key up as the Course spells it); other spellings (`"DW1"`,
+    `"B1"`) and keys of other quantities (`"X"`, `"vdW1"`, `"gamma1"`) give `None`.
     """
     hit = _KEY.match(key)
     if hit is None:
         return None
     written = hit.group(1)
-    letter = written if written in LETTERS else _LOWERCASE.get(written)
+    letter = written if written in LETTERS else _LOWERCASE.get(written) if lowercase else None
     return None if letter is None else (letter, int(hit.group(2)))
 
 

@@ -8,16 +8,14 @@ layer to layer point to `m` read from the wrong axis of `A[l-1]`.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
+
+from dimcheck._vocabulary import parse_key
 
 from ._report import ParameterResult
 
 # A ratio is named only when it explains every value to 1% (as in `_diagnosis.py`).
 _FIT = 1e-2
-
-_LAYERED = re.compile(r"^([Wb])(\d+)$")
 
 
 def ratio(result: ParameterResult) -> float | None:
@@ -57,10 +55,10 @@ def across(results: dict[str, ParameterResult], m: int | None) -> list[str]:
         ]
     layers: dict[int, list[str]] = {}
     for key in results:
-        match = _LAYERED.match(key)
-        if match is None:
+        parsed = parse_key(key, lowercase=False)
+        if parsed is None or parsed[0] not in ("W", "b"):
             return []
-        layers.setdefault(int(match.group(2)), []).append(key)
+        layers.setdefault(parsed[1], []).append(key)
     n_before = {}
     for layer in layers:
         W = results.get(f"W{layer}")

@@ -34,7 +34,13 @@ from ._progress import progress
 from ._report import ParameterResult, Report
 from ._richardson import Measurement, judged, second_look_notes
 from ._steps import Differences, refined
-from ._validate import as_float64, match_gradients, prepare_parameters, scalar_cost
+from ._validate import (
+    as_float64,
+    cost_shape_note,
+    match_gradients,
+    prepare_parameters,
+    scalar_cost,
+)
 
 #: On a failed directional check, parameters up to this size are localised by
 #: checking every coordinate; larger ones by a sample of `ESCALATION_SAMPLE`.
@@ -406,8 +412,11 @@ def check_functions(
             raise RaisedIn("cost", error) from error
 
     def check_at(point: dict[str, np.ndarray], where: str) -> Report:
-        grads = _backprop(forward, cost, backward_at, point, X_, Y_, where)
-        return check(cost_of, point, grads, transposed=transposed, **options)
+        grads, cost_note = _backprop(forward, cost, backward_at, point, X_, Y_, where)
+        report = check(cost_of, point, grads, transposed=transposed, **options)
+        if cost_note:
+            report.notes.append(cost_note)
+        return report
 
     options.setdefault("m", m)
     report = check_at(work, "at the given parameters")
@@ -429,8 +438,12 @@ def _backprop(
     X: np.ndarray,
     Y: np.ndarray,
     where: str,
-) -> Any:
-    """The student's gradients at `point`: forward, cost and backward, on read-only arrays."""
+) -> tuple[Any, str]:
+    """The student's gradients at `point`, and a note on the cost's shape (or `""`).
+
+    Forward, cost and backward run on read-only arrays. A cost returned as a `(1, 1)`
+    array is checked all the same (it holds one number) and the note says to squeeze it.
+    """
     for array in point.values():
         array.flags.writeable = False
     try:
@@ -441,8 +454,10 @@ def _backprop(
                 + (f" of length {len(result)}" if isinstance(result, tuple) else "")
             )
         AL, caches = result
-        scalar_cost(_call(cost, "cost", where, AL, Y), where)
-        return _call(partial(backward, at=dict(point)), "backward", where, AL, Y, caches)
+        J = _call(cost, "cost", where, AL, Y)
+        scalar_cost(J, where)
+        grads = _call(partial(backward, at=dict(point)), "backward", where, AL, Y, caches)
+        return grads, cost_shape_note(J)
     finally:
         for array in point.values():
             array.flags.writeable = True

@@ -7,7 +7,8 @@ A file is recognised by its functions (`dimcheck._recognise`): every Course 1 an
 Course 2 assignment with backprop gets its gradients checked with the assignment's own
 signatures (`_assignments`), and its update steps and initialisers are run once
 against the reference optimisers (`_updates`). Exit status: 0 when everything is
-right, 1 when something is wrong, 2 for usage, import, shape or input errors.
+right, 1 when something is wrong, 2 for usage, import, shape or input errors, and when
+a gradient could not be judged either way (inconclusive: the report says why).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 
 from dimcheck._version import VersionAction
 
-from ._bands import EPS
+from ._bands import EPS, INCONCLUSIVE
 from ._errors import CheckInputError
 from ._modes import MODES
 from ._report import Report
@@ -50,6 +51,22 @@ def _sizes(text: str) -> list[int]:
 def _model_sizes(text: str) -> list[int]:
     """`--model 5-4-3-1` (or with commas)."""
     return _parse_sizes(text, "[-,]", "5-4-3-1")
+
+
+def _only_inconclusive(outcomes: Sequence[Any]) -> bool:
+    """Every gradient not ok is inconclusive (never wrong), and every other check passed.
+
+    An inconclusive gradient is not a bug found: the exit status says the check could
+    not be completed (2), not that the code is wrong (1); the report says why.
+    """
+    verdicts = {
+        result.verdict
+        for outcome in outcomes
+        if isinstance(outcome, Report)
+        for result in outcome.results.values()
+    }
+    others_passed = all(o.passed for o in outcomes if not isinstance(o, Report))
+    return others_passed and INCONCLUSIVE in verdicts and verdicts <= {"ok", INCONCLUSIVE}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -223,8 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"gradcheck: error: cannot save the chart to {args.plot}: {error}", file=sys.stderr
             )
             return EXIT_USAGE
-    passed = all(r.passed for _, r in results if not isinstance(r, CheckInputError))
-    status = EXIT_USAGE if errors else EXIT_PASSED if passed else EXIT_FAILED
+    outcomes = [r for _, r in results if not isinstance(r, CheckInputError)]
+    passed = all(r.passed for r in outcomes)
+    if errors or (not passed and _only_inconclusive(outcomes)):
+        status = EXIT_USAGE  # nothing shown wrong, but not everything could be checked
+    else:
+        status = EXIT_PASSED if passed else EXIT_FAILED
     try:
         if args.json:
             data = _json(title, results)

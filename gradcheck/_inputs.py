@@ -14,25 +14,24 @@ from `W[1]` and `X`, and every layer must then follow it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import numpy as np
 
+from dimcheck._vocabulary import parse_key, rank1_hint, transpose_hint
+
 from ._errors import InputShapeError
 from ._names import shape_text
-
-_LAYERED = re.compile(r"^([Wb])(\d+)$")
 
 
 def layers_of(parameters: Mapping[str, np.ndarray]) -> int | None:
     """`L` when the keys are exactly `W1, b1, ..., WL, bL` (the Course's dict form), else `None`."""
     found: dict[str, set[int]] = {"W": set(), "b": set()}
     for key in parameters:
-        match = _LAYERED.match(key)
-        if match is None:
+        parsed = parse_key(key, lowercase=False)
+        if parsed is None or parsed[0] not in found:
             return None
-        found[match.group(1)].add(int(match.group(2)))
+        found[parsed[0]].add(parsed[1])
     L = len(found["W"])
     if L == 0 or found["W"] != set(range(1, L + 1)) or found["b"] != found["W"]:
         return None
@@ -78,8 +77,8 @@ def check_inputs(
             n_zero = cols if cols == m else rows
             raise InputShapeError(
                 f"X must be (n[0], m) = ({n_zero}, {n0}): got {shape_text(X.shape)} (n[0] = "
-                f"{n_zero} from W[1] {shape_text(W[1].shape)}), one example per row. The course "
-                "puts one example per column: pass X.T"
+                f"{n_zero} from W[1] {shape_text(W[1].shape)}), one example per row where the "
+                "course puts one example per column." + transpose_hint("X")
             )
         raise InputShapeError(
             f"W[1] must be (n[1], n[0]) with n[0] = {n0} (the rows of X {shape_text(X.shape)}): "
@@ -120,7 +119,8 @@ def _weight_message(layer: int, got: tuple[int, ...], n_before: int, transposed:
     where = "from X" if layer == 1 else f"from W[{layer - 1}]"
     swapped = got[1] == n_before if transposed else got[0] == n_before
     hint = (
-        f" It looks initialised as ({got[0]}, {got[1]}) the other way round: swap the two "
+        transpose_hint(f"W{layer}")
+        + f" It looks initialised as ({got[0]}, {got[1]}) the other way round: swap the two "
         f"dimensions in its initialisation, np.random.randn{expected}"
         if swapped
         else ""
@@ -139,11 +139,11 @@ def _check_bias(layer: int, b: np.ndarray, n_here: int) -> None:
     name, symbols = f"b[{layer}]", f"(n[{layer}], 1) = ({n_here}, 1)"
     if b.shape == (n_here,):
         fix = (
-            f"a rank-1 array, which broadcasts into a wrong Z[{layer}]: initialise it as "
-            f"np.zeros((n[{layer}], 1)) or reshape it, b.reshape({n_here}, 1)"
+            f"which broadcasts into a wrong Z[{layer}] (initialise it as "
+            f"np.zeros((n[{layer}], 1))).{rank1_hint(f'b{layer}', n_here)}"
         )
     elif b.shape == (1, n_here) and n_here != 1:
-        fix = f"a row: initialise it as np.zeros((n[{layer}], 1)), a column, or pass b.T"
+        fix = f"a row where a column belongs.{transpose_hint(f'b{layer}')}"
     else:
         fix = f"one bias per unit of layer {layer}: np.zeros((n[{layer}], 1))"
     raise InputShapeError(f"{name} must be {symbols}: got {shape_text(b.shape)}, {fix}")
@@ -154,7 +154,9 @@ def _check_labels(Y: np.ndarray, n_last: int, m: int) -> None:
         return
     expected = f"(n[L], m) = ({n_last}, {m})"
     if Y.shape == (m, n_last):
-        fix = "one example per row: the course puts one example per column, pass Y.T"
+        fix = "one example per row where the course puts one example per column." + transpose_hint(
+            "Y"
+        )
     elif Y.ndim == 1 and Y.size == n_last * m:
         fix = f"a rank-1 array: reshape it, Y.reshape({n_last}, {m})"
     elif Y.ndim == 2 and Y.shape[1] == m and n_last > 1 and Y.shape[0] == 1:

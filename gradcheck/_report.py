@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from dimcheck._vocabulary import parse_key
 
 from ._bands import relative_difference
 from ._errors import GradientError
@@ -34,7 +35,7 @@ class ParameterResult:
 
     - `key`: the parameter's key (`"W2"`); `name` is `W[2]`.
     - `shape`: the parameter's shape.
-    - `verdict`: `"ok"`, `"doubtful"` or `"wrong"`.
+    - `verdict`: `"ok"`, `"doubtful"`, `"wrong"` or `"inconclusive"` (see `_bands`).
     - `difference`: the relative difference over the checked values.
     - `floor`: the relative difference roundoff alone could produce.
     - `checked`: how many coordinates (or directions) were compared.
@@ -66,9 +67,6 @@ class ParameterResult:
         return int(np.prod(self.shape, dtype=np.int64))
 
 
-_LAYERED = re.compile(r"^([Wb])(\d+)$")
-
-
 def where_to_look(results: dict[str, ParameterResult]) -> str | None:
     """Which layer's backward step to fix first, when the wrong gradients show it.
 
@@ -87,10 +85,10 @@ def where_to_look(results: dict[str, ParameterResult]) -> str | None:
     """
     layers: dict[int, list[ParameterResult]] = {}
     for key, result in results.items():
-        match = _LAYERED.match(key)
-        if match is None:
+        parsed = parse_key(key, lowercase=False)
+        if parsed is None or parsed[0] not in ("W", "b"):
             return None
-        layers.setdefault(int(match.group(2)), []).append(result)
+        layers.setdefault(parsed[1], []).append(result)
     L = len(layers)
     if sorted(layers) != list(range(1, L + 1)) or any(len(r) != 2 for r in layers.values()):
         return None

@@ -38,9 +38,8 @@ def models_package() -> Any:
 
 
 def _elementwise(block: Any) -> bool:
-    m = models_package()
-    smooth_or_kinked = (m.Sigmoid, m.Tanh, m.ReLU, m.LeakyReLU, m.Identity)
-    return isinstance(block, (*smooth_or_kinked, m.Dropout))
+    # Each output entry depends on its own input entry alone: the block says so.
+    return bool(getattr(block, "elementwise", False))
 
 
 def _forward_block(
@@ -56,19 +55,15 @@ def _forward_block(
 
 @contextmanager
 def shapes_checked_once() -> Iterator[None]:
-    """Turn dimcheck off for the perturbed stacks, and back to what it was afterwards.
+    """Turn dimcheck off for the perturbed stacks, in this thread only.
 
     The perturbed copies have exactly the shapes of the unperturbed pass, which
     ran with dimcheck on; re-checking them per chunk would cost more than the
-    arithmetic on small networks.
+    arithmetic on small networks. `dimcheck.disabled()` changes nothing outside
+    the block nor in other threads, unlike the process-wide `disable()`.
     """
-    was_on = dimcheck.is_enabled()
-    dimcheck.disable()
-    try:
+    with dimcheck.disabled():
         yield
-    finally:
-        if was_on:
-            dimcheck.enable()
 
 
 def _flips(block: Any, stack: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
@@ -160,9 +155,9 @@ class Network:
         """Whether every block from `start` on treats each example (column) on its own."""
         if start not in self._independent:
             m = models_package()
-            kinds = (m.Dense, m.Sigmoid, m.Tanh, m.ReLU, m.LeakyReLU, m.Identity, m.Softmax)
             self._independent[start] = all(
-                type(block) in kinds or (isinstance(block, m.Dropout) and not self.training)
+                getattr(block, "columnwise", False)
+                or (isinstance(block, m.Dropout) and not self.training)
                 for block in self.blocks[start:]
             )
         return self._independent[start]
@@ -216,15 +211,15 @@ class Network:
         if between >= len(self.blocks):
             return None
         activation = self.blocks[between]
-        # Exact types: a subclass may compute something else in forward.
-        if type(activation) not in (m.ReLU, m.LeakyReLU, m.Identity):
+        # The block says whether it is linear between its kinks (a subclass that
+        # computes something else loses the claim unless it restates it).
+        if not (
+            getattr(activation, "piecewise_linear", False)
+            and getattr(activation, "elementwise", False)
+        ):
             return None
         Z0 = self.inputs[between]
-        if type(activation) is m.Identity:
-            D = np.ones_like(Z0)
-        else:
-            slope = float(getattr(activation, "slope", 0.0))
-            D = np.where(Z0 > 0.0, 1.0, slope)
+        D = activation.derivative(Z0)
         after = between + 1
         if after < len(self.blocks) and type(self.blocks[after]) is m.Dropout:
             D = D * self.scaled_mask(after)

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from dimcheck._vocabulary import rank1_hint, squeeze_hint, transpose_hint
+
 from ._errors import CheckInputError, GradientShapeError, PrecisionWarning
 from ._names import course_name, gradient_key, gradient_name, shape_symbols, shape_text
 
@@ -109,8 +111,8 @@ def _hint(key: str, expected: tuple[int, ...], got: tuple[int, ...], transposed:
         if letter == "W":
             # The product that has W[l]'s shape depends on how W[l] is stored.
             product = "A[l-1] @ dZ[l].T" if transposed else "dZ[l] @ A[l-1].T"
-            return f" Did you mean d{key}.T? (dW[l] = (1/m) {product} has the shape of W[l])"
-        return f" Did you mean d{key}.T?"
+            return transpose_hint(f"d{key}") + f" (dW[l] = (1/m) {product} has the shape of W[l])"
+        return transpose_hint(f"d{key}")
     if letter == "b" and len(expected) == 2 and expected[1] == 1:
         if got == ():
             return (
@@ -118,11 +120,13 @@ def _hint(key: str, expected: tuple[int, ...], got: tuple[int, ...], transposed:
                 "db = (1/m) * np.sum(dZ, axis=1, keepdims=True)"
             )
         if got == (expected[0],):
-            return " Add keepdims=True: db = (1/m) * np.sum(dZ, axis=1, keepdims=True)"
+            return rank1_hint(f"d{key}", expected[0])
         if len(got) == 2 and got[0] == 1:
             return " Sum over the examples, axis=1, not axis=0: np.sum(dZ, axis=1, keepdims=True)"
         if len(got) == 2 and got[0] == expected[0]:
             return " Sum over the m examples: np.sum(dZ, axis=1, keepdims=True)"
+    if len(got) == 1 and len(expected) == 2 and got[0] in expected and 1 in expected:
+        return rank1_hint(f"d{key}", got[0], column=expected[1] == 1)
     if len(got) == 1:
         return f" A rank-1 array: reshape it to {shape_text(expected)}."
     return ""
@@ -191,6 +195,19 @@ def match_gradients(
             )
         result[key] = as_float64(name, value, "gradient")
     return result
+
+
+def cost_shape_note(value: Any) -> str:
+    """A note for a cost that holds one number but is not a scalar (`(1, 1)`), or `""`."""
+    shape = np.shape(value)
+    if shape == () or np.size(value) != 1:
+        return ""
+    return (
+        "compute_cost returned J as a "
+        + shape_text(shape)
+        + " array."
+        + squeeze_hint("cost", shape)
+    )
 
 
 def scalar_cost(value: Any, where: str) -> float:

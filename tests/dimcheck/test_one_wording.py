@@ -4,8 +4,8 @@ The table is mistakes x entry points. Each cell makes the mistake the way a stud
 does (the Course's code and initialiser, `randn * 0.01`, zero biases) and reads the
 message; the core sentence is the course vocabulary's fix hint for that mistake
 (`dimcheck._vocabulary`), with the student's variable name and the sizes left open.
-A cell whose entry point lives in a file that still words the mistake its own way is
-a strict xfail naming that file: porting the file to the vocabulary turns it green.
+Every entry point takes the sentence from the vocabulary, so a change of wording there
+is a change everywhere.
 """
 
 import re
@@ -120,10 +120,6 @@ def compute_cost(AL: Float[np.ndarray, "1 m"], Y: Float[np.ndarray, "1 m"]) -> f
     return cost  # type: ignore[no-any-return]  # the mistake: a (1, 1) array
 
 
-def xfail(file: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"{file} still has its own wording")
-
-
 W_T = parameters()["W1"].T.copy()
 RANK_1_B = np.zeros(N1)
 DB_LINE = "db = 1 / m * np.sum(dZ, axis=1, keepdims=True)"
@@ -154,7 +150,6 @@ CELLS: list[Any] = [
         "check_functions",
         lambda: check_functions(student(), b1=RANK_1_B),
         RANK_1,
-        marks=xfail("gradcheck/_inputs.py"),
     ),
     pytest.param(
         "rank-1 b",
@@ -194,7 +189,6 @@ CELLS: list[Any] = [
         "check_functions",
         lambda: check_functions(student(DB_LINE, "db = 1 / m * np.sum(dZ, axis=1)")),
         RANK_1,
-        marks=xfail("gradcheck/_validate.py"),
     ),
     # --- W initialised transposed, (n[l-1], n[l])
     ("W transposed", "@shapes", lambda: linear_forward(X, W_T, parameters()["b1"]), TRANSPOSED),
@@ -217,7 +211,6 @@ CELLS: list[Any] = [
         "check_functions",
         lambda: check_functions(student(), W1=W_T),
         TRANSPOSED,
-        marks=xfail("gradcheck/_inputs.py"),
     ),
     (
         "W transposed",
@@ -272,7 +265,6 @@ CELLS: list[Any] = [
         "check_functions",
         lambda: check_functions(student(COST_LINE, "cost = np.reshape(cost, (1, 1))")),
         SQUEEZE,
-        marks=xfail("gradcheck/_validate.py (accepts a (1, 1) cost without a word)"),
     ),
     # --- X given as (m, n[0]): the examples as rows
     ("X as rows", "@shapes", lambda: linear_forward(X.T.copy(), *_layer_1()), TRANSPOSED),
@@ -288,7 +280,6 @@ CELLS: list[Any] = [
         "check_functions",
         lambda: check_functions(student(), X.T.copy()),
         TRANSPOSED,
-        marks=xfail("gradcheck/_inputs.py"),
     ),
     pytest.param(
         "X as rows",

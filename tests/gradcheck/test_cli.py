@@ -6,7 +6,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from gradcheck._cli import main
@@ -468,3 +470,30 @@ def test_a_transposed_initialiser_is_a_convention_not_a_mistake(capsys):
     assert main([str(student), "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "ok     initialize_parameters_deep (weights stored (n[l-1], n[l])" in out
+
+
+def _report(*verdicts: str) -> Any:
+    from gradcheck._report import ParameterResult, Report
+
+    results = [
+        ParameterResult(f"W{i}", (1, 1), v, 0.0, 0.0, 1, "full", np.zeros(1), np.zeros(1))
+        for i, v in enumerate(verdicts, start=1)
+    ]
+    return Report(results, eps=1e-5, mode="full", seed=0, pass_line=1e-6, fail_line=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "only_inconclusive"),
+    [
+        (("ok", "inconclusive"), True),
+        (("inconclusive",), True),
+        (("wrong", "inconclusive"), False),
+        (("doubtful", "inconclusive"), False),
+        (("ok", "ok"), False),
+    ],
+)
+def test_an_inconclusive_gradient_is_not_reported_as_a_bug(verdicts, only_inconclusive):
+    # Exit 2 (could not check), not 1 (wrong), when nothing was found wrong.
+    from gradcheck._cli import _only_inconclusive
+
+    assert _only_inconclusive([_report(*verdicts)]) is only_inconclusive

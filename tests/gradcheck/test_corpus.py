@@ -386,7 +386,10 @@ TRANSPOSED_SHAPE_BUGS = [
         "Did you mean dW2.T? (dW[l] = (1/m) A[l-1] @ dZ[l].T",
     ),
     ({"db1": np.float64(0.0)}, "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (). "),
-    ({"db1": np.zeros(4)}, "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (4,). Add"),
+    (
+        {"db1": np.zeros(4)},
+        "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (4,). db1 is a rank-1 array",
+    ),
     (
         {"db1": np.zeros((1, 6))},
         "db[1] must have the shape of b[1], (n[1], 1) = (4, 1): got (1, 6)",

@@ -41,7 +41,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 def test_importing_gradcheck_or_its_pytest_plugin_imports_neither_numpy_nor_models() -> None:
     code = (
-        "import sys, gradcheck, gradcheck._pytest_plugin; "
+        "import sys, gradcheck, gradcheck.grading._plugin; "
         "print(','.join(m for m in ('numpy', 'models', 'dimcheck') if m in sys.modules))"
     )
     result = subprocess.run(

@@ -295,20 +295,21 @@ def test_a_saturated_output_with_the_label_on_the_wrong_side_is_not_called_wrong
         (
             lambda p, X, Y: (p, X.T, Y),
             r"^X must be \(n\[0\], m\) = \(5, 7\): got \(7, 5\) \(n\[0\] = 5 from W\[1\] "
-            r"\(4, 5\)\), one example per row\. .*pass X\.T$",
+            r"\(4, 5\)\), one example per row .*Did you mean X\.T\?$",
         ),
         (
             lambda p, X, Y: (p, X, Y.T),
-            r"^Y must be \(n\[L\], m\) = \(1, 7\): got \(7, 1\), one example per row.*pass Y\.T$",
+            r"^Y must be \(n\[L\], m\) = \(1, 7\): got \(7, 1\), one example per row.*Did you mean Y\.T\?$",
         ),
         (
             lambda p, X, Y: ({**p, "b1": p["b1"].reshape(-1)}, X, Y),
-            r"^b\[1\] must be \(n\[1\], 1\) = \(4, 1\): got \(4,\), a rank-1 array",
+            r"^b\[1\] must be \(n\[1\], 1\) = \(4, 1\): got \(4,\), .*b1 is a rank-1 array",
         ),
         (
             lambda p, X, Y: ({**p, "W2": p["W2"].T.copy()}, X, Y),
             r"^W\[2\] must be \(n\[2\], n\[1\]\) \(as W\[1\] is\) with n\[1\] = 4 \(n\[1\] from "
-            r"W\[1\]\): got \(4, 3\)\. It looks initialised as \(4, 3\) the other way round",
+            r"W\[1\]\): got \(4, 3\)\. Did you mean W2\.T\? It looks initialised as \(4, 3\) the other"
+            r" way round",
         ),
     ],
     ids=["X as (m, n0)", "Y as (m, 1)", "rank-1 b", "W[2] as (n[1], n[2])"],
