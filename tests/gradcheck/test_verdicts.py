@@ -299,7 +299,8 @@ def test_a_saturated_output_with_the_label_on_the_wrong_side_is_not_called_wrong
         ),
         (
             lambda p, X, Y: (p, X, Y.T),
-            r"^Y must be \(n\[L\], m\) = \(1, 7\): got \(7, 1\), one example per row.*Did you mean Y\.T\?$",
+            r"^Y must be \(n\[L\], m\) = \(1, 7\): got \(7, 1\), one example per row"
+            r".*Did you mean Y\.T\?$",
         ),
         (
             lambda p, X, Y: ({**p, "b1": p["b1"].reshape(-1)}, X, Y),
@@ -308,8 +309,8 @@ def test_a_saturated_output_with_the_label_on_the_wrong_side_is_not_called_wrong
         (
             lambda p, X, Y: ({**p, "W2": p["W2"].T.copy()}, X, Y),
             r"^W\[2\] must be \(n\[2\], n\[1\]\) \(as W\[1\] is\) with n\[1\] = 4 \(n\[1\] from "
-            r"W\[1\]\): got \(4, 3\)\. Did you mean W2\.T\? It looks initialised as \(4, 3\) the other"
-            r" way round",
+            r"W\[1\]\): got \(4, 3\)\. Did you mean W2\.T\? It looks initialised as \(4, 3\)"
+            r" the other way round",
         ),
     ],
     ids=["X as (m, n0)", "Y as (m, 1)", "rank-1 b", "W[2] as (n[1], n[2])"],
