@@ -87,6 +87,16 @@ def _warm_up(files: list[str]) -> None:
             importlib.import_module(name)
 
 
+def _for_this_call(memory_bytes: int, output_chars: int, writer: _CappedWriter) -> None:
+    """A test's own limits: memory as the soft limit (never above the hard one, which the
+    process can no longer raise), output as the writer's cap."""
+    if memory_bytes > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    writer.limit = output_chars
+
+
 def _limit(memory_bytes: int, file_bytes: int) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -186,12 +196,18 @@ def main(fd_in: int, fd_out: int) -> None:
             request = pickle.loads(_wire.receive_blocking(fd_in))
         except _wire.WireError:
             return
-        name, args, kwargs = request
+        name, args, kwargs, limits = request
+        default_output = writer.limit
+        if limits is not None:
+            _for_this_call(limits[0], limits[1], writer)
         try:
             value = getattr(module, name)(*args, **kwargs)
         except BaseException as error:
             _reply(fd_out, _failure(error, student_dir, writer.take()))
             continue
+        finally:
+            if limits is not None:
+                _for_this_call(config["memory"], default_output, writer)
         _reply(fd_out, {"status": "ok", "value": value, "output": writer.take()})
 
 

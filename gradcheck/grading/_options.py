@@ -196,6 +196,45 @@ def visibility_of(item: pytest.Item) -> str:
     return str(visibility)
 
 
+def limits_of(item: pytest.Item, settings: Settings) -> tuple[float, float]:
+    """The test's `(memory in MiB, output in KiB)` for the student's process.
+
+    `@pytest.mark.dimgrad_limits(memory_mb=..., output_kb=...)` sets them for one test;
+    what it leaves out is the run's (`--dimgrad-memory`, `--dimgrad-output-limit`). The
+    run's memory is also the process's hard limit, which a test can lower, not raise
+    (the student's process has given up the right to raise it): a larger value is
+    refused with a usage error that says so.
+    """
+    marker = item.get_closest_marker("dimgrad_limits")
+    memory, output = settings.memory_mb, settings.output_kb
+    if marker is None:
+        return memory, output
+    unknown = set(marker.kwargs) - {"memory_mb", "output_kb"}
+    if marker.args or unknown:
+        raise pytest.UsageError(
+            f"{item.nodeid}: dimgrad_limits takes memory_mb= and output_kb= only: got "
+            f"{', '.join(map(repr, marker.args)) or ', '.join(sorted(unknown))}"
+        )
+    try:
+        memory = float(marker.kwargs.get("memory_mb", memory))
+        output = float(marker.kwargs.get("output_kb", output))
+    except (TypeError, ValueError):
+        raise pytest.UsageError(
+            f"{item.nodeid}: dimgrad_limits(memory_mb=..., output_kb=...) takes numbers"
+        ) from None
+    if memory <= 0 or output < 0:
+        raise pytest.UsageError(
+            f"{item.nodeid}: dimgrad_limits needs memory_mb > 0, output_kb >= 0"
+        )
+    if settings.memory_mb > 0 and memory > settings.memory_mb:
+        raise pytest.UsageError(
+            f"{item.nodeid}: dimgrad_limits(memory_mb={memory:g}) is above the run's "
+            f"{settings.memory_mb:g} MiB, which a test can lower but not raise: raise the "
+            "run's with --dimgrad-memory (or the ini key dimgrad_memory)"
+        )
+    return memory, output
+
+
 def time_limit_of(item: pytest.Item, settings: Settings) -> float:
     """The test's time limit in seconds (0 for none): its `@pytest.mark.timeout(s)`, else
     the run's."""

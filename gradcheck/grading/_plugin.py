@@ -96,6 +96,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "dimgrad_limits(memory_mb=None, output_kb=None): this test's limits on the student's "
+        "process (memory at most the run's --dimgrad-memory; output kept per call)",
+    )
+    config.addinivalue_line(
+        "markers",
         "visibility(name): when students see this test in --grade-json results: "
         "visible, hidden, after_due_date or after_published",
     )

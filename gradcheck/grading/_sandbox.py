@@ -318,20 +318,32 @@ class Sandbox:
         return self.names or []
 
     def call(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], deadline: float
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        deadline: float,
+        limits: Limits | None = None,
     ) -> Any:
         """Calls `module.name(*args, **kwargs)` in the student's process.
 
         **Arguments:**
 
         - `deadline`: `time.monotonic()` by which the call must return.
+        - `limits`: this call's memory and output (a test's own); `None` for the process's.
+          Memory above the process's is not granted (its hard limit).
 
         **Returns:** the result as plain data. **Raises:** `StudentCodeError`.
         """
         __tracebackhide__ = True
         self.ensure_imported(deadline)
         try:
-            request = pickle.dumps((name, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+            wanted = (
+                None
+                if limits is None
+                else (int(limits.memory_mb * (1 << 20)), int(limits.output_kb * 1024))
+            )
+            request = pickle.dumps((name, args, kwargs, wanted), protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             raise TypeError(
                 f"the test passed {name}() an argument that cannot be sent to the student's "
@@ -443,11 +455,14 @@ class StudentModule:
 
     - `sandbox`: the `Sandbox` running the module.
     - `deadline`: a callable giving the current test's deadline (`time.monotonic()`).
+    - `limits`: a callable giving the current test's `(memory MiB, output KiB)`, or `None`
+      for the process's own.
     """
 
-    def __init__(self, sandbox: Sandbox, deadline: Any) -> None:
+    def __init__(self, sandbox: Sandbox, deadline: Any, limits: Any = None) -> None:
         self._sandbox = sandbox
         self._deadline = deadline
+        self._limits = limits or (lambda: None)
         self.__name__ = sandbox.module
 
     def __repr__(self) -> str:
@@ -493,4 +508,6 @@ class StudentFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
         sandbox = self._module._sandbox
-        return sandbox.call(self.__name__, args, kwargs, self._module._deadline())
+        wanted = self._module._limits()
+        limits = None if wanted is None else Limits(memory_mb=wanted[0], output_kb=wanted[1])
+        return sandbox.call(self.__name__, args, kwargs, self._module._deadline(), limits)

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from ._options import Settings, time_limit_of
+from ._options import Settings, limits_of, time_limit_of
 
 CLOCK = pytest.StashKey["TestClock"]()
 REFUSER = pytest.StashKey["RefuseStudentImports"]()
@@ -36,21 +36,26 @@ class SubmissionImportError(Exception):
 
 
 class TestClock:
-    """The deadline of the test that is running: the sandbox's calls must end by it."""
+    """What the running test allows the sandbox's calls: a deadline, memory and output.
+
+    `limits` is `(memory in MiB, output in KiB)`, or `None` for the run's.
+    """
 
     __test__ = False  # not a test class, whatever its name
 
     def __init__(self) -> None:
         self.deadline = time.monotonic() + _NO_LIMIT
+        self.limits: tuple[float, float] | None = None
 
-    def start(self, seconds: float) -> None:
+    def start(self, seconds: float, limits: tuple[float, float] | None = None) -> None:
         self.deadline = time.monotonic() + (seconds if seconds > 0 else _NO_LIMIT)
+        self.limits = limits
 
 
 def start_test_clock(item: pytest.Item, settings: Settings) -> None:
     clock = item.config.stash.get(CLOCK, None)
     if clock is not None:
-        clock.start(time_limit_of(item, settings))
+        clock.start(time_limit_of(item, settings), limits_of(item, settings))
 
 
 class RefuseStudentImports(importlib.abc.MetaPathFinder):
@@ -131,7 +136,7 @@ def sandboxed_student(config: pytest.Config, settings: Settings, finalizers: Any
         if error.kind == "import":
             raise SubmissionImportError(error.explanation) from None
         raise
-    return StudentModule(sandbox, lambda: clock.deadline)
+    return StudentModule(sandbox, lambda: clock.deadline, lambda: clock.limits)
 
 
 def imported_student(name: str) -> ModuleType:

@@ -34,6 +34,13 @@ def leave():
 def hog():
     return [np.ones(1 << 27) for _ in range(100)]
 
+def ones(n):
+    return float(np.ones(n).sum())
+
+def shout(n):
+    print("y" * n)
+    raise ValueError("after shouting")
+
 def chatty():
     for _ in range(1000):
         print("x" * 1000)
@@ -171,6 +178,23 @@ def test_memory_beyond_the_limit_fails_the_call(sandbox: Sandbox) -> None:
     assert info.value.kind == "memory"  # type: ignore[attr-defined]
 
 
+def test_a_calls_own_memory_limit_applies_to_that_call_only(sandbox: Sandbox) -> None:
+    # 256 MiB of ones fit the process's 1024 MiB but not a test's own 128 MiB.
+    with pytest.raises(MemoryError, match="ran out of memory"):
+        sandbox.call("ones", (1 << 25,), {}, soon(), Limits(memory_mb=128, output_kb=4))
+    assert sandbox.call("ones", (1 << 25,), {}, soon()) == float(1 << 25)
+
+
+def test_a_calls_own_output_limit_applies_to_that_call_only(sandbox: Sandbox) -> None:
+    # 5,000 characters printed with their newline are 5,001: 1 KiB keeps 1,024 of them.
+    with pytest.raises(StudentCodeError) as small:
+        sandbox.call("shout", (5000,), {}, soon(), Limits(memory_mb=1024, output_kb=1))
+    with pytest.raises(StudentCodeError) as default:
+        sandbox.call("shout", (5000,), {}, soon())
+    assert "3977 more characters of output dropped" in str(small.value)
+    assert "905 more characters of output dropped" in str(default.value)
+
+
 def test_printed_output_is_captured_and_capped(sandbox: Sandbox) -> None:
     assert sandbox.call("chatty", (), {}, soon()) == "done"
     with pytest.raises(StudentCodeError) as info:
@@ -248,3 +272,40 @@ def test_the_grader_refuses_to_import_the_students_module_itself(
     (test,) = json.loads((pytester.path / "results.json").read_text())["tests"]
     assert test["score"] == 0
     assert "use the `student` fixture instead of importing it" in test["output"]
+
+
+def test_a_test_can_lower_its_memory_and_output_limits_with_a_marker(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        student=STUDENT,
+        test_it=(
+            "import pytest\n\n"
+            "@pytest.mark.dimgrad_limits(memory_mb=128)\n"
+            "def test_small(student):\n    student.ones(1 << 25)\n\n"
+            "def test_default(student):\n    assert student.ones(1 << 25) == float(1 << 25)\n"
+        ),
+    )
+    result = pytester.runpytest(
+        "--dimgrad-student=student", "--dimgrad-sandbox=on", "--dimgrad-memory=1024"
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*test_small*", "*ran out of memory*"])
+
+
+def test_a_marker_may_not_raise_the_runs_memory_limit(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        student=STUDENT,
+        test_it=(
+            "import pytest\n\n"
+            "@pytest.mark.dimgrad_limits(memory_mb=4096)\n"
+            "def test_big(student):\n    student.add(1, 2)\n"
+        ),
+    )
+    result = pytester.runpytest(
+        "--dimgrad-student=student", "--dimgrad-sandbox=on", "--dimgrad-memory=1024"
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*above the run's 1024 MiB, which a test can lower but not raise*"]
+    )
