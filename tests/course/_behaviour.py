@@ -34,6 +34,20 @@ def rekey(arrays: Arrays, key: Callable[[str], str]) -> Arrays:
     return {key(k): v for k, v in arrays.items()}
 
 
+def course_layout(name: str) -> Callable[[Arrays], Arrays]:
+    """How an implementation holds standard (n[l], n[l-1]) arrays: its key spelling and,
+    in the `_transposed` variant, W[l] and dW[l] stored as (n[l-1], n[l])."""
+    key, transposed = course_keys(name), name.endswith("_transposed")
+
+    def layout(arrays: Arrays) -> Arrays:
+        return {
+            key(k): v.T if transposed and k.lstrip("d").startswith("W") else v
+            for k, v in arrays.items()
+        }
+
+    return layout
+
+
 def planar_cost(module: ModuleType, a2: np.ndarray, y: np.ndarray, params: Arrays) -> object:
     """compute_cost(A2, Y), or the 2017 template's compute_cost(A2, Y, parameters)."""
     if len(inspect.signature(module.compute_cost).parameters) == 3:
@@ -134,14 +148,15 @@ def planar_scenario(_: Implementation, module: ModuleType) -> object:
 
 
 def deep_scenario(implementation: Implementation, module: ModuleType) -> object:
-    key = course_keys(implementation.assignment)
+    layout = course_layout(implementation.assignment)
     x, y = problem(8, DEEP_DIMS[0], 5)
-    params = rekey(random_params(np.random.default_rng(9), DEEP_DIMS), key)
+    params = layout(random_params(np.random.default_rng(9), DEEP_DIMS))
     al, caches = module.L_model_forward(x, params)
     grads = module.L_model_backward(al, y, caches)
     return [
         module.initialize_parameters_deep(DEEP_DIMS),
-        module.initialize_parameters(3, 2, 1),
+        # the transposed variant has no two-layer initialiser (its W would be transposed too)
+        module.initialize_parameters(3, 2, 1) if hasattr(module, "initialize_parameters") else 0,
         al,
         module.compute_cost(al, y),
         grads,
@@ -304,9 +319,9 @@ def planar_gradient_error(_: Implementation, module: ModuleType) -> float:
 
 
 def deep_gradient_error(implementation: Implementation, module: ModuleType) -> float:
-    key = course_keys(implementation.assignment)
+    layout = course_layout(implementation.assignment)
     x, y = problem(34, DEEP_DIMS[0], 5)
-    params = rekey(random_params(np.random.default_rng(35), DEEP_DIMS), key)
+    params = layout(random_params(np.random.default_rng(35), DEEP_DIMS))
     al, caches = module.L_model_forward(x, params)
 
     def cost(p: Arrays) -> float:

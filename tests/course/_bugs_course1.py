@@ -390,6 +390,41 @@ DEEP: list[Implementation] = [
         ),
     ),
     planted(
+        "c1w4_deep_v3",
+        "dW_from_dZ",
+        "dW built from the wrong activation, dZ[l] @ dZ[l].T / m instead of dZ[l] @ A[l-1].T:"
+        " (n[l], n[l]).",
+        SHAPE | {"gradcheck"},
+        "linear_backward",
+        "dW[l]",
+        ("dW = 1 / m * np.dot(dZ, A_prev.T)", "dW = 1 / m * np.dot(dZ, dZ.T)"),
+    ),
+    planted(
+        "c1w4_deep_v3",
+        "cost_broadcast",
+        "Y flattened to (m,) and AL transposed in one term: (m,) * (m, 1) broadcasts to"
+        " (m, m), and the sum of that matrix is returned as the cost. Only strict"
+        " broadcasting makes it a shape error.",
+        {"lint", "gradcheck"},
+        "compute_cost",
+        "Y",
+        (
+            "    cost = -1 / m * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))\n",
+            "    Y = Y.ravel()\n"
+            "    cost = -1 / m * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL.T))\n",
+        ),
+    ),
+    planted(
+        "c1w4_deep_v3_transposed",
+        "dW_standard",
+        "weights stored transposed, (n[l-1], n[l]), but dW built in the standard orientation,"
+        " dZ[l] @ A[l-1].T / m: (n[l], n[l-1]).",
+        SHAPE | {"gradcheck"},
+        "linear_backward",
+        "dW[l]",
+        ("dW = 1 / m * np.dot(A_prev, dZ.T)", "dW = 1 / m * np.dot(dZ, A_prev.T)"),
+    ),
+    planted(
         "c1w4_deep_v2",
         "dA_key_v3_read",
         "a 2017 file reading the current template's key: the loop reads"

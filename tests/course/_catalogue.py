@@ -22,6 +22,7 @@ CORRECT_NAMES = (
     "c1w4_deep_v2",
     "c1w4_deep_v3_lowercase",
     "c1w4_deep_v3_rng",
+    "c1w4_deep_v3_transposed",
     "c2w1_init",
     "c2w1_reg",
     "c2w1_reg_noseed",

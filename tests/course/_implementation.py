@@ -72,6 +72,12 @@ class Implementation:
         """The file of the correct base implementation."""
         return HERE / f"{self.assignment}.py"
 
+    @property
+    def convention(self) -> str:
+        """How the file stores W[l]: "transposed" ((n[l-1], n[l]), Z = W.T @ A + b) for the
+        `_transposed` bases, else "standard"; the shape tools must be told which."""
+        return "transposed" if self.assignment.endswith("_transposed") else "standard"
+
     def source(self) -> str:
         """The full .py text: the correct base with the bug's replacements applied."""
         text = self.path.read_text()

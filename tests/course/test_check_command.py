@@ -166,9 +166,9 @@ def test_only_definitions_of_a_notebook_cell_are_run(cell: str, kept: int) -> No
     assert len(definitions(cell)) == kept
 
 
-def test_transposed_weights_are_checked_in_their_convention(capsys) -> None:
+def test_transposed_weights_are_checked_in_their_convention(capsys, tmp_path) -> None:
     # W[l] stored (n[l-1], n[l]) and used as W.T @ A: right with --transposed.
-    student = ROOT / "tests" / "dimcheck" / "students" / "deep_transposed.py"
+    student = get("c1w4_deep_v3_transposed").write_py(tmp_path)
     assert main(["check", str(student), "--transposed"]) == 0
     assert "all shapes are right" in capsys.readouterr().out
     assert main(["check", str(student)]) == 1

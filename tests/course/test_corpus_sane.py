@@ -30,6 +30,7 @@ from tests.course._behaviour import (
     ND_DIMS,
     REG_DIMS,
     course_keys,
+    course_layout,
     gradient_error,
     optim_problem,
     planar_cost,
@@ -217,19 +218,19 @@ def deep_input_gradient_key(name: str) -> str:
 @pytest.mark.parametrize("m", [1, 5])
 @pytest.mark.parametrize("name", DEEP)
 def test_deep_forward_cost_and_gradients_match_the_formulas(name: str, m: int) -> None:
-    deep, key = get(name).load(), course_keys(name)
+    deep, key, layout = get(name).load(), course_keys(name), course_layout(name)
     x, y = problem(1, DEEP_DIMS[0], m)
     params = random_params(np.random.default_rng(2), DEEP_DIMS)
 
     def cost(p: Arrays) -> float:
         return cross_entropy(dense_forward(p.get("X", x), p, relu), y)
 
-    al, caches = deep.L_model_forward(x, rekey(params, key))
+    al, caches = deep.L_model_forward(x, layout(params))
     np.testing.assert_allclose(al, dense_forward(x, params, relu), rtol=1e-12)
     assert np.ndim(deep.compute_cost(al, y)) == 0
     np.testing.assert_allclose(deep.compute_cost(al, y), cost(params), rtol=1e-12)
     grads = deep.L_model_backward(al, y, caches)
-    assert_gradients(grads, rekey(numerical_gradients(cost, params), key))
+    assert_gradients(grads, layout(numerical_gradients(cost, params)))
     # dA[0] is m dJ/dX: the Course's dA[L] is the gradient of the summed loss, not the mean.
     dx = numerical_gradients(lambda p: cost({**params, "X": p["X"]}), {"X": x})["dX"]
     dA0 = grads[key(deep_input_gradient_key(name))]
@@ -245,9 +246,14 @@ def test_deep_initialisers_follow_the_course(name: str) -> None:
     else:
         np.random.seed(3)  # the Course's seed and its randn(n[l], n[l-1]) * 0.01
         draw = np.random.standard_normal
+    transposed = get(name).convention == "transposed"  # randn(n[l-1], n[l]) * 0.01
     for layer, (rows, cols) in enumerate([(4, 5), (3, 4), (1, 3)], start=1):
-        np.testing.assert_array_equal(params[key(f"W{layer}")], draw((rows, cols)) * 0.01)
+        shape = (cols, rows) if transposed else (rows, cols)
+        np.testing.assert_array_equal(params[key(f"W{layer}")], draw(shape) * 0.01)
         np.testing.assert_array_equal(params[f"b{layer}"], np.zeros((rows, 1)))
+    if transposed:
+        assert not hasattr(deep, "initialize_parameters")  # no two-layer network there
+        return
     two = deep.initialize_parameters(3, 2, 1)
     shapes = {"W1": (2, 3), "b1": (2, 1), "W2": (1, 2), "b2": (1, 1)}
     assert {k: v.shape for k, v in two.items()} == rekey(shapes, key)
@@ -255,15 +261,16 @@ def test_deep_initialisers_follow_the_course(name: str) -> None:
 
 @pytest.mark.parametrize("name", DEEP)
 def test_deep_update_is_one_gradient_step_on_every_layer(name: str) -> None:
-    deep, key = get(name).load(), course_keys(name)
+    deep, layout = get(name).load(), course_layout(name)
     rng = np.random.default_rng(4)
     params = random_params(rng, DEEP_DIMS)
     grads = {"d" + k: rng.standard_normal(v.shape) for k, v in params.items()}
     before = copy.deepcopy(params)
-    updated = deep.update_parameters(rekey(params, key), rekey(grads, key), 0.1)
+    updated = deep.update_parameters(layout(params), layout(grads), 0.1)
+    want = layout({k: v - 0.1 * grads["d" + k] for k, v in before.items()})
     for name_, value in before.items():
-        got = updated[key(name_)]
-        np.testing.assert_allclose(got, value - 0.1 * grads["d" + name_], rtol=1e-15)
+        (stored,) = layout({name_: value})  # the implementation's key for it
+        np.testing.assert_allclose(updated[stored], want[stored], rtol=1e-15)
         np.testing.assert_array_equal(params[name_], value)  # the arrays themselves untouched
 
 
@@ -498,7 +505,8 @@ def test_the_training_loops_run_and_keep_the_shapes(implementation: Implementati
             if key[0] in "Ww" and key[1:].isdigit():
                 layer = key[1:]
                 bias = trained[f"b{layer}"]
-                assert np.shape(bias) == (value.shape[0], 1), key
+                rows = 1 if implementation.convention == "transposed" else 0  # n[l]
+                assert np.shape(bias) == (value.shape[rows], 1), key
 
 
 # ---------------------------------------------------------------- planted bugs differ

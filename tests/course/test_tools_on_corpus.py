@@ -45,13 +45,14 @@ def _path(implementation: Implementation, kind: str, folder: Path) -> Path:
     return implementation.write_ipynb(folder)
 
 
-def run_tools(path: Path, source: str) -> dict[str, str | None]:
-    """What each tool says about the file: `None` when it is silent."""
+def run_tools(path: Path, source: str, convention: str = "standard") -> dict[str, str | None]:
+    """What each tool says about the file: `None` when it is silent; `convention` is how
+    the file stores its weights, which the shape tools are told (as a user would)."""
     said: dict[str, str | None] = {}
     module = load_student_file(path).module
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        instrument(module)
+        instrument(module, convention=convention)  # type: ignore[arg-type]
     try:
         exercise(recognise(module))
         said["instrument"] = None
@@ -59,7 +60,7 @@ def run_tools(path: Path, source: str) -> dict[str, str | None]:
         said["instrument"] = str(error)
     except StudentRaised:
         said["instrument"] = None  # an exception is dimcheck check's to report
-    result = check_file(path)
+    result = check_file(path, convention=convention)
     said["dimcheck-check"] = None if result.status == 0 else str(result)
     if path.suffix == ".py":
         findings = dimcheck.lint_source(source)
@@ -92,7 +93,9 @@ def _cases(bugs: bool) -> list[object]:
 def test_correct_code_is_silent_in_every_tool(
     implementation: Implementation, kind: str, tmp_path: Path
 ) -> None:
-    said = run_tools(_path(implementation, kind, tmp_path), implementation.source())
+    said = run_tools(
+        _path(implementation, kind, tmp_path), implementation.source(), implementation.convention
+    )
     assert {tool: text for tool, text in said.items() if text} == {}
 
 
@@ -102,7 +105,9 @@ def test_each_planted_bug_is_caught_and_named(
 ) -> None:
     if implementation.name in INVISIBLE:
         pytest.xfail("no tool can see it: the bug changes no shape and no gradient")
-    said = run_tools(_path(implementation, kind, tmp_path), implementation.source())
+    said = run_tools(
+        _path(implementation, kind, tmp_path), implementation.source(), implementation.convention
+    )
     caught = {tool: text for tool, text in said.items() if text}
     expected = caught.keys() & implementation.caught_by
     assert expected, f"caught by {sorted(caught)}, expected one of {implementation.caught_by}"

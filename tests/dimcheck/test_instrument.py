@@ -1,4 +1,4 @@
-"""`dimcheck.instrument` on unmodified Course-style student modules."""
+"""`dimcheck.instrument` on unmodified Course-style student modules (the corpus, tests/course)."""
 
 import inspect
 import types
@@ -10,8 +10,34 @@ from hypothesis import strategies as st
 
 import dimcheck
 from dimcheck import ShapeError
+from tests.course import get
 
-from .students import load
+DEEP = "c1w4_deep_v3"  # W[l] is (n[l], n[l-1])
+TRANSPOSED = "c1w4_deep_v3_transposed"  # W[l] is (n[l-1], n[l]), Z = W.T @ A + b
+TWO_LAYER = "c1w3_planar"
+ITERATIONS = 3  # the Course trains for thousands; three steps exercise every function
+# The Course functions each corpus module defines (the deep v3 file has Week 4's
+# two-layer initialize_parameters as well).
+WRAPPED = {DEEP: 10, TRANSPOSED: 9, TWO_LAYER: 5}
+
+
+def load(name: str) -> types.ModuleType:
+    """A fresh, unmodified copy of corpus implementation `name`."""
+    return get(name).load()
+
+
+def _tanh(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.tanh(Z), Z
+
+
+def _tanh_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    return dA * (1 - np.tanh(cache) ** 2)
+
+
+def use_hidden(student: types.ModuleType, hidden: str) -> None:
+    """Make the hidden layers `hidden`: the corpus's relu and relu' swapped for tanh's."""
+    if hidden == "tanh":
+        student.relu, student.relu_backward = _tanh, _tanh_backward  # type: ignore[attr-defined]
 
 
 def data(n_x: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -25,60 +51,63 @@ def data(n_x: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize(
     "layer_dims", [[5, 4, 3, 1], [4, 4, 4, 1], [3, 1]], ids=["deep", "square", "one"]
 )
-@pytest.mark.parametrize("name", ["deep_correct", "deep_transposed"])
+@pytest.mark.parametrize("name", [DEEP, TRANSPOSED])
 def test_correct_modules_train_silently_and_identically(
     name: str, layer_dims: list[int], hidden: str
 ) -> None:
-    convention = "transposed" if name == "deep_transposed" else "standard"
+    convention = get(name).convention
     plain, checked = load(name), load(name)
-    plain.HIDDEN = checked.HIDDEN = hidden
+    use_hidden(plain, hidden)
+    use_hidden(checked, hidden)
     wrapped = dimcheck.instrument(checked, convention=convention)  # type: ignore[arg-type]
-    assert len(wrapped) == 9
+    assert len(wrapped) == WRAPPED[name]
     X, Y = data(layer_dims[0], 7)
     with dimcheck.strict_broadcasting():
-        got, got_costs = checked.L_layer_model(X, Y, layer_dims)
-    want, want_costs = plain.L_layer_model(X, Y, layer_dims)
+        got, got_costs = checked.L_layer_model(X, Y, layer_dims, num_iterations=ITERATIONS)
+    want, want_costs = plain.L_layer_model(X, Y, layer_dims, num_iterations=ITERATIONS)
     np.testing.assert_array_equal(got_costs, want_costs)
     for key in want:
         np.testing.assert_array_equal(got[key], want[key])
 
 
 def test_correct_two_layer_module_trains_silently() -> None:
-    plain, checked = load("two_layer_correct"), load("two_layer_correct")
-    assert len(dimcheck.instrument(checked)) == 5
+    plain, checked = load(TWO_LAYER), load(TWO_LAYER)
+    assert len(dimcheck.instrument(checked)) == WRAPPED[TWO_LAYER]
     X, Y = data(5, 9)
     with dimcheck.strict_broadcasting():
-        got, cost = checked.nn_model(X, Y, 4)
-    want, want_cost = plain.nn_model(X, Y, 4)
+        got = checked.nn_model(X, Y, 4, num_iterations=ITERATIONS)
+        cost = checked.compute_cost(checked.forward_propagation(X, got)[0], Y)
+    want = plain.nn_model(X, Y, 4, num_iterations=ITERATIONS)
+    want_cost = plain.compute_cost(plain.forward_propagation(X, want)[0], Y)
     assert cost == want_cost
     np.testing.assert_array_equal(got["W2"], want["W2"])
 
 
 PLANTED = [
     (
-        "deep_bias_rank1",
+        "c1w4_deep_v3__b_init_rank1",
         r"^initialize_parameters_deep: returned parameters: "
         r"b\[1\] must be \(n\[1\], 1\) = \(4, 1\):"
         r" got \(4,\) \(n\[1\] = 4, n\[0\] = 5 from the layer_dims given to"
         r" initialize_parameters_deep\)\. b1 is a rank-1 array: .*b1\.reshape\(4, 1\)",
     ),
     (
-        "deep_db_no_keepdims",
+        "c1w4_deep_v3__db_no_keepdims",
         r"^linear_backward: returned db\[3\] must be \(n\[3\], 1\) = \(1, 1\): got \(1,\) .*"
         r"keepdims=True",
     ),
     (
-        "deep_w_transposed",
+        "c1w4_deep_v3__W_init_transposed",
         r"^initialize_parameters_deep: returned parameters: W\[1\] must be \(n\[1\], n\[0\]\) ="
         r" \(4, 5\): got \(5, 4\) .*Did you mean W1\.T\? \(Standard convention",
     ),
     (
-        "deep_dw_wrong_activation",
+        "c1w4_deep_v3__dW_from_dZ",
         r"^linear_backward: returned dW\[3\] must be \(n\[3\], n\[2\]\) = \(1, 3\): got \(1, 1\)"
         r" .*\. Rule: dW\[3\] = \(1/m\) dZ\[3\] @ A\[2\]\.T has the shape of W\[3\]\. \(Standard",
     ),
     (
-        "deep_cost_not_squeezed",
+        "c1w4_deep_v3__cost_not_squeezed",
         r"^compute_cost: the cost J must be a scalar \(a float or a 0-d array\): got an array of"
         r" shape \(1, 1\)\. cost is a \(1, 1\) array: squeeze it to a scalar"
         r" \(float\(np\.squeeze\(cost\)\)\)",
@@ -92,14 +121,15 @@ def test_a_planted_bug_stops_at_the_first_wrong_shape(name: str, message: str) -
     dimcheck.instrument(student)
     X, Y = data(5, 7)
     with pytest.raises(ShapeError, match=message):
-        student.L_layer_model(X, Y, [5, 4, 3, 1])
+        student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
 
 
 def test_the_broadcasting_bug_needs_strict_broadcasting() -> None:
-    student = load("deep_cost_broadcast")
+    student = load("c1w4_deep_v3__cost_broadcast")
     dimcheck.instrument(student)
     X, Y = data(5, 7)
-    student.L_layer_model(X, Y, [5, 4, 3, 1])  # silently wrong: numpy made a (7, 7)
+    # silently wrong: numpy made a (7, 7)
+    student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
     with (
         dimcheck.strict_broadcasting(),
         pytest.raises(
@@ -109,20 +139,20 @@ def test_the_broadcasting_bug_needs_strict_broadcasting() -> None:
             r".*\(1 - Y\)\.reshape\(7, 1\)",
         ),
     ):
-        student.L_layer_model(X, Y, [5, 4, 3, 1])
+        student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
 
 
 @pytest.mark.parametrize(
     ("name", "message"),
     [
         (
-            "two_layer_dw_wrong_activation",
+            "c1w3_planar__dW2_uses_A2",
             r"^backward_propagation: grads: "
             r"dW\[2\] must be \(n\[2\], n\[1\]\) = \(1, 4\): got \(1, 1\) .*"
             r"Rule: dW\[2\] = \(1/m\) dZ\[2\] @ A\[1\]\.T",
         ),
         (
-            "two_layer_db_sum_all",
+            "c1w3_planar__db1_sum_all",
             r"^backward_propagation: grads: db\[1\] must be \(n\[1\], 1\) = \(4, 1\): got \(\)"
             r" .*db1 is a single number: np\.sum without axis= adds up every entry;"
             r" sum over the examples with np\.sum\(\.\.\., axis=1, keepdims=True\)\.$",
@@ -134,19 +164,19 @@ def test_planted_bugs_in_the_two_layer_module(name: str, message: str) -> None:
     dimcheck.instrument(student)
     X, Y = data(5, 7)
     with pytest.raises(ShapeError, match=message):
-        student.nn_model(X, Y, 4)
+        student.nn_model(X, Y, 4, num_iterations=ITERATIONS)
 
 
 def test_the_transposed_module_checked_as_standard_says_which_convention() -> None:
-    student = load("deep_transposed")
+    student = load(TRANSPOSED)
     dimcheck.instrument(student)
     X, Y = data(5, 7)
     with pytest.raises(ShapeError, match=r'Did you mean W1\.T\? .*pass convention="transposed"'):
-        student.L_layer_model(X, Y, [5, 4, 3, 1])
+        student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
 
 
 def test_names_signatures_docstrings_kept_and_uninstrument_restores_the_same_objects() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     before = {
         name: getattr(student, name) for name in dimcheck.COURSE_FUNCTIONS if hasattr(student, name)
     }
@@ -165,7 +195,7 @@ def test_names_signatures_docstrings_kept_and_uninstrument_restores_the_same_obj
 
 
 def test_consecutive_layers_are_linked_through_the_network() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     dimcheck.instrument(student)
     X, _ = data(5, 7)
     parameters = student.initialize_parameters_deep([5, 4, 3, 1])
@@ -187,7 +217,7 @@ def test_consecutive_layers_are_linked_through_the_network() -> None:
 
 
 def test_a_network_context_fixes_layer_dims() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     dimcheck.instrument(student)
     with (
         dimcheck.network([5, 4, 3, 2]) as net,
@@ -203,7 +233,7 @@ def test_a_network_context_fixes_layer_dims() -> None:
 
 
 def test_functions_called_alone_with_unrelated_shapes_get_generic_rules() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     dimcheck.instrument(student, layer_dims=[5, 4, 3, 1])
     A, W, b = np.ones((2, 3)), np.ones((6, 2)), np.ones((6, 1))
     Z, _ = student.linear_forward(A, W, b)  # a unit test of its own: not this network
@@ -215,7 +245,7 @@ def test_functions_called_alone_with_unrelated_shapes_get_generic_rules() -> Non
 
 
 def test_cost_with_rank1_labels_gets_the_reshape_hint() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     dimcheck.instrument(student, layer_dims=[5, 4, 3, 1])
     AL, Y = np.full((1, 7), 0.5), np.ones(7)
     with pytest.raises(
@@ -226,26 +256,26 @@ def test_cost_with_rank1_labels_gets_the_reshape_hint() -> None:
 
 
 def test_disable_turns_instrumented_functions_off() -> None:
-    student = load("deep_cost_not_squeezed")
+    student = load("c1w4_deep_v3__cost_not_squeezed")
     dimcheck.instrument(student)
     X, Y = data(5, 7)
     dimcheck.disable()
     try:
-        _, costs = student.L_layer_model(X, Y, [5, 4, 3, 1])
+        _, costs = student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
     finally:
         dimcheck.enable()
     assert np.shape(costs[0]) == (1, 1)
 
 
 def test_disabled_block_turns_instrumented_functions_off_inside_it_only() -> None:
-    student = load("deep_cost_not_squeezed")
+    student = load("c1w4_deep_v3__cost_not_squeezed")
     dimcheck.instrument(student)
     X, Y = data(5, 7)
     with dimcheck.disabled():
-        _, costs = student.L_layer_model(X, Y, [5, 4, 3, 1])
+        _, costs = student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
     assert np.shape(costs[0]) == (1, 1)
     with pytest.raises(ShapeError, match=r"the cost J must be a scalar"):
-        student.L_layer_model(X, Y, [5, 4, 3, 1])
+        student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
 
 
 def test_instrument_skips_what_is_not_a_course_function() -> None:
@@ -257,10 +287,10 @@ def test_instrument_skips_what_is_not_a_course_function() -> None:
 
 
 def test_functions_tested_alone_after_training_are_not_held_to_the_trained_network() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     dimcheck.instrument(student)
     X, Y = data(5, 7)
-    student.L_layer_model(X, Y, [5, 4, 3, 1])  # learns n[L] = 1
+    student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)  # learns n[L] = 1
     cost = student.compute_cost(np.full((3, 2), 0.5), np.ones((3, 2)))  # another network's
     assert cost > 0
     with pytest.raises(ShapeError, match=r"^compute_cost: Y must be \(n\[L\], m\) = \(3, 2\)"):
@@ -268,11 +298,11 @@ def test_functions_tested_alone_after_training_are_not_held_to_the_trained_netwo
 
 
 def test_a_network_context_can_switch_the_convention() -> None:
-    student = load("deep_transposed")
+    student = load(TRANSPOSED)
     dimcheck.instrument(student)  # standard by default
     X, Y = data(5, 7)
     with dimcheck.network(convention="transposed") as net:
-        student.L_layer_model(X, Y, [5, 4, 3, 1])
+        student.L_layer_model(X, Y, [5, 4, 3, 1], num_iterations=ITERATIONS)
     assert net.layer_dims == [5, 4, 3, 1]
     assert repr(net).startswith("Network(layer_dims=[5, 4, 3, 1], convention='transposed'")
     with pytest.raises(ValueError, match='convention must be "standard"'):
@@ -282,7 +312,7 @@ def test_a_network_context_can_switch_the_convention() -> None:
 @given(
     st.lists(st.integers(1, 5), min_size=2, max_size=5),
     st.integers(1, 6),
-    st.sampled_from(["deep_correct", "deep_transposed"]),
+    st.sampled_from([DEEP, TRANSPOSED]),
     st.sampled_from(["relu", "tanh"]),
 )
 def test_correct_code_never_raises_for_any_layer_sizes(
@@ -290,11 +320,11 @@ def test_correct_code_never_raises_for_any_layer_sizes(
 ) -> None:
     layer_dims[-1] = 1  # a sigmoid output with binary labels, as in the module
     student = load(name)
-    student.HIDDEN = hidden
-    convention = "transposed" if name == "deep_transposed" else "standard"
+    use_hidden(student, hidden)
+    convention = get(name).convention
     dimcheck.instrument(student, convention=convention)  # type: ignore[arg-type]
     X, Y = data(layer_dims[0], m)
     with dimcheck.strict_broadcasting():
-        parameters, costs = student.L_layer_model(X, Y, layer_dims)
-    assert len(costs) == 3
+        parameters, costs = student.L_layer_model(X, Y, layer_dims, num_iterations=ITERATIONS)
+    assert len(costs) == ITERATIONS
     assert dimcheck.check_parameters(parameters, layer_dims, convention=convention).ok  # type: ignore[arg-type]

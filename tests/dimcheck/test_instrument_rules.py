@@ -7,13 +7,19 @@ import pytest
 
 import dimcheck
 from dimcheck import ShapeError
-
-from .students import load
+from tests.course import get
 
 LAYER_DIMS = [5, 4, 3, 1]
+DEEP = "c1w4_deep_v3"
+TWO_LAYER = "c1w3_planar"
 
 
-def setup(name: str = "deep_correct", **options: object) -> tuple[types.ModuleType, dict]:
+def load(name: str) -> types.ModuleType:
+    """A fresh, unmodified copy of corpus implementation `name` (tests/course)."""
+    return get(name).load()
+
+
+def setup(name: str = DEEP, **options: object) -> tuple[types.ModuleType, dict]:
     student = load(name)
     dimcheck.instrument(student, **options)  # type: ignore[arg-type]
     parameters = student.initialize_parameters_deep(LAYER_DIMS)
@@ -21,7 +27,7 @@ def setup(name: str = "deep_correct", **options: object) -> tuple[types.ModuleTy
 
 
 def test_transposed_convention_planted_dw_names_the_convention() -> None:
-    student = load("deep_transposed_dw_standard")
+    student = load("c1w4_deep_v3_transposed__dW_standard")
     dimcheck.instrument(student, convention="transposed")
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((5, 7)), np.ones((1, 7))
@@ -30,7 +36,7 @@ def test_transposed_convention_planted_dw_names_the_convention() -> None:
         match=r"^linear_backward: returned dW\[3\] must be \(n\[2\], n\[3\]\) = \(3, 1\):"
         r" got \(1, 3\) .*Did you mean dW\.T\? \(Transposed convention",
     ):
-        student.L_layer_model(X, Y, LAYER_DIMS)
+        student.L_layer_model(X, Y, LAYER_DIMS, num_iterations=3)
 
 
 def test_L_model_forward_checks_X_against_n0() -> None:
@@ -96,7 +102,7 @@ def test_update_parameters_checks_what_it_returns() -> None:
 
 
 def test_L_model_backward_checks_the_grads_it_returns() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     correct = student.L_model_backward
 
     def L_model_backward(AL, Y, caches):  # type: ignore[no-untyped-def]
@@ -118,7 +124,7 @@ def test_L_model_backward_checks_the_grads_it_returns() -> None:
 
 
 def test_forward_propagation_checks_its_cache_dict() -> None:
-    student = load("two_layer_correct")
+    student = load(TWO_LAYER)
     correct = student.forward_propagation
 
     def forward_propagation(X, parameters):  # type: ignore[no-untyped-def]
@@ -160,7 +166,7 @@ def test_initialize_parameters_two_layer_checks_against_nx_nh_ny() -> None:
 
 
 def test_backward_propagation_checks_X_and_Y() -> None:
-    student = load("two_layer_correct")
+    student = load(TWO_LAYER)
     dimcheck.instrument(student)
     parameters = student.initialize_parameters(5, 4, 1)
     X = np.ones((5, 7))
@@ -182,7 +188,7 @@ def test_checked_and_unchecked_results_are_the_same_objects_values() -> None:
 
 
 def test_linear_forward_checks_the_Z_it_returns_and_quotes_the_rule() -> None:
-    student = load("deep_correct")
+    student = load(DEEP)
     correct = student.linear_forward
 
     def linear_forward(A, W, b):  # type: ignore[no-untyped-def]
@@ -383,7 +389,7 @@ def test_optimiser_moments_are_shaped_like_the_gradients() -> None:
 
 
 def test_renamed_functions_are_checked_through_aliases() -> None:
-    student = load("deep_db_no_keepdims")
+    student = load("c1w4_deep_v3__db_no_keepdims")
     module = _module(
         "renamed",
         forward=student.L_model_forward,
@@ -392,7 +398,7 @@ def test_renamed_functions_are_checked_through_aliases() -> None:
     assert dimcheck.instrument(
         module, aliases={"forward": "L_model_forward", "backward": "L_model_backward"}
     ) == ["forward", "backward"]
-    parameters = load("deep_correct").initialize_parameters_deep(LAYER_DIMS)
+    parameters = load(DEEP).initialize_parameters_deep(LAYER_DIMS)
     X = np.random.default_rng(0).standard_normal((5, 7))
     AL, caches = module.forward(X, parameters)  # type: ignore[attr-defined]
     with pytest.raises(ShapeError, match=r"^backward: returned grads: db\[\d\] must be"):

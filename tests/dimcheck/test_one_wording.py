@@ -11,7 +11,6 @@ is a change everywhere.
 import re
 import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,8 +21,10 @@ import dimcheck
 import gradcheck
 import models
 from dimcheck import _vocabulary as vocabulary
+from tests.course import get
 
-STUDENT = (Path(__file__).parent / "students" / "deep_correct.py").read_text()
+# The Course's deep network as a student writes it (the shared corpus, tests/course).
+STUDENT = get("c1w4_deep_v3").source()
 N0, N1, N2, M = 2, 3, 1, 4
 LAYER_DIMS = [N0, N1, N2]
 
@@ -124,7 +125,7 @@ W_T = parameters()["W1"].T.copy()
 RANK_1_B = np.zeros(N1)
 DB_LINE = "db = 1 / m * np.sum(dZ, axis=1, keepdims=True)"
 DW_LINE = "dW = 1 / m * np.dot(dZ, A_prev.T)"
-INIT_W = "rng.standard_normal((layer_dims[l], layer_dims[l - 1]))"
+INIT_W = "np.random.randn(layer_dims[l], layer_dims[l - 1])"
 INIT_B = 'parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))'
 COST_LINE = "cost = np.squeeze(cost)"
 
@@ -196,7 +197,7 @@ CELLS: list[Any] = [
         "W transposed",
         "instrument",
         lambda: train_instrumented(
-            student(INIT_W, "rng.standard_normal((layer_dims[l - 1], layer_dims[l]))")
+            student(INIT_W, "np.random.randn(layer_dims[l - 1], layer_dims[l])")
         ),
         TRANSPOSED,
     ),

@@ -465,8 +465,10 @@ def test_lambd_and_keep_prob_reach_a_files_l2_and_dropout_functions(tmp_path, ca
     assert "-- dropout, keep_prob = 0.7 " in out
 
 
-def test_a_transposed_initialiser_is_a_convention_not_a_mistake(capsys):
-    student = ROOT / "tests" / "dimcheck" / "students" / "deep_transposed.py"
+def test_a_transposed_initialiser_is_a_convention_not_a_mistake(capsys, tmp_path):
+    from tests.course import get
+
+    student = get("c1w4_deep_v3_transposed").write_py(tmp_path)
     assert main([str(student), "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "ok     initialize_parameters_deep (weights stored (n[l-1], n[l])" in out
