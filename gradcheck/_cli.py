@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         "--lambd", type=float, default=0.0, help="L2 strength (--model; a file's L2 functions: 0.7)"
     )
     parser.add_argument(
-        "--keep-prob", type=float, default=1.0, help="dropout (--model; a file's dropout: 0.86)"
+        "--keep-prob", type=float, default=1.0, help="dropout (--model; a file's dropout: 0.5)"
     )
     parser.add_argument("--forward", metavar="NAME", help="the file's forward pass, if renamed")
     parser.add_argument("--backward", metavar="NAME", help="the file's backward pass, if renamed")

@@ -148,7 +148,7 @@ def check_file(
     - `layer_dims`, `m`, `seed`: the problem (Course 1 networks; Course 2's 3-layer
       networks are always `[4, 5, 3, 1]`).
     - `eps`, `mode`: passed on to the gradient checks.
-    - `lambd`, `keep_prob`: for the L2 and dropout functions (defaults 0.7 and 0.86).
+    - `lambd`, `keep_prob`: for the L2 and dropout functions (defaults 0.7 and 0.5).
     - `forward`, `backward`, `cost`: the file's names for renamed functions.
     - `timeout`: seconds the file may take to import.
 

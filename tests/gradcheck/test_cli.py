@@ -432,7 +432,7 @@ def test_a_dropout_that_cannot_be_made_deterministic_is_refused_never_passed(tmp
     seeded = tmp_path / "dropout_seeded.py"
     seeded.write_text(DROPOUT.replace("np.random.default_rng()", "np.random.default_rng(1)"))
     assert main([str(seeded), "--no-progress"]) == 0
-    assert "dropout, keep_prob = 0.86" in capsys.readouterr().out
+    assert "dropout, keep_prob = 0.5" in capsys.readouterr().out
 
 
 def test_check_file_runs_every_check_of_a_course2_file_from_python(tmp_path):
@@ -445,7 +445,7 @@ def test_check_file_runs_every_check_of_a_course2_file_from_python(tmp_path):
     assert report.assignments == ["c2w1_reg"]
     titles = [title for title, _ in report.sections]
     assert "L2 regularisation, lambd = 0.3 (against the regularised cost)" in titles
-    assert any(title.startswith("dropout, keep_prob = 0.86") for title in titles)
+    assert any(title.startswith("dropout, keep_prob = 0.5") for title in titles)
     buggy = get("c2w1_reg__l2_over_2m_in_dW").write_py(tmp_path)
     report = check_file(str(buggy))
     assert not report.passed
