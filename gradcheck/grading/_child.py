@@ -97,6 +97,13 @@ def _for_this_call(memory_bytes: int, output_chars: int, writer: _CappedWriter) 
     writer.limit = output_chars
 
 
+def _after_this_call(output_chars: int, writer: _CappedWriter) -> None:
+    """Back to the process's own limits: memory up to the hard limit, the run's output."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    writer.limit = output_chars
+
+
 def _limit(memory_bytes: int, file_bytes: int) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -207,7 +214,7 @@ def main(fd_in: int, fd_out: int) -> None:
             continue
         finally:
             if limits is not None:
-                _for_this_call(config["memory"], default_output, writer)
+                _after_this_call(default_output, writer)
         _reply(fd_out, {"status": "ok", "value": value, "output": writer.take()})
 
 

@@ -185,6 +185,17 @@ def test_a_calls_own_memory_limit_applies_to_that_call_only(sandbox: Sandbox) ->
     assert sandbox.call("ones", (1 << 25,), {}, soon()) == float(1 << 25)
 
 
+def test_a_calls_own_memory_limit_is_undone_in_a_process_without_one(tmp_path: Path) -> None:
+    (tmp_path / "student.py").write_text(STUDENT)
+    box = Sandbox("student", tmp_path / "student.py", Limits(memory_mb=0, output_kb=4))
+    try:
+        with pytest.raises(MemoryError, match="ran out of memory"):
+            box.call("ones", (1 << 25,), {}, soon(), Limits(memory_mb=128, output_kb=4))
+        assert box.call("ones", (1 << 25,), {}, soon()) == float(1 << 25)
+    finally:
+        box.close()
+
+
 def test_a_calls_own_output_limit_applies_to_that_call_only(sandbox: Sandbox) -> None:
     # 5,000 characters printed with their newline are 5,001: 1 KiB keeps 1,024 of them.
     with pytest.raises(StudentCodeError) as small:
