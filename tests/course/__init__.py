@@ -14,7 +14,8 @@ current notebooks differ): `c1w2_logreg`, `c1w2_logreg_2017`, `c1w3_planar`,
 `c1w4_deep_v3_lowercase` (`w1`, `dw1`), `c1w4_deep_v3_rng` (a `default_rng` Generator),
 `c1w4_deep_v3_transposed` (W[l] stored (n[l-1], n[l]): the tools need
 `convention="transposed"`, `Implementation.convention` says so),
-`c2w1_init`, `c2w1_reg`, `c2w1_reg_noseed` (dropout masks from the unseeded global RNG),
+`c2w1_init`, `c2w1_reg`, `c2w1_reg_noseed` (dropout masks from the unseeded global RNG; a
+variant, the seeded one with its seeding line taken out),
 `c2w1_reg_2017` (boolean masks), `c2w1_gradcheck_1d`, `c2w1_gradcheck_nd`,
 `c2w2_optim_v1` (Adam returns `(parameters, v, s)`), `c2w2_optim_v2` (and `v_corrected`,
 `s_corrected`; learning-rate decay). A planted bug is `<assignment>__<bug>`.

@@ -41,6 +41,45 @@ _LOADED = Path(tempfile.mkdtemp(prefix="course-corpus-"))
 atexit.register(shutil.rmtree, _LOADED, ignore_errors=True)
 
 
+# A correct implementation that differs from another in a line or two is that one plus
+# exact replacements, as a planted bug is, not a second copy of the whole file:
+# name -> (the implementation it starts from, its (text, replacement) pairs).
+VARIANTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "c2w1_reg_noseed": (
+        "c2w1_reg",
+        (
+            ("# # Regularization\n", "# # Regularization (dropout without a seed)\n"),
+            (
+                "# (`lambd`) or with inverted dropout (`keep_prob`).\n",
+                "# (`lambd`) or with inverted dropout (`keep_prob`). The dropout forward pass"
+                " draws its\n# masks from the global RNG without seeding it: a new mask on"
+                " every call.\n",
+            ),
+            (
+                '"""Course 2 Week 1: L2 regularisation and dropout on a provided 3-layer'
+                ' network."""',
+                '"""Course 2 Week 1: L2 regularisation and dropout, the dropout masks drawn'
+                ' unseeded."""',
+            ),
+            (
+                "keep_prob=0.5):\n    np.random.seed(1)\n",
+                "keep_prob=0.5):\n",
+            ),
+        ),
+    ),
+}
+
+
+def _replaced(text: str, changes: tuple[tuple[str, str], ...], name: str, file: str) -> str:
+    """`text` with each `(old, new)` applied; each `old` must stand in it exactly once."""
+    for old, new in changes:
+        # Exactly once: a change that matches nothing (or twice) would change nothing.
+        if text.count(old) != 1:
+            raise ValueError(f"{name}: {old!r} is not in {file} once")
+        text = text.replace(old, new)
+    return text
+
+
 @dataclass(frozen=True)
 class Implementation:
     """A Course implementation, correct (`bug is None`) or with one planted bug.
@@ -69,8 +108,16 @@ class Implementation:
 
     @property
     def path(self) -> Path:
-        """The file of the correct base implementation."""
-        return HERE / f"{self.assignment}.py"
+        """The file of the correct base implementation (for a variant, of what it starts from)."""
+        base = VARIANTS[self.assignment][0] if self.assignment in VARIANTS else self.assignment
+        return HERE / f"{base}.py"
+
+    def correct_source(self) -> str:
+        """The .py text of the correct implementation this one is (or starts from)."""
+        text = self.path.read_text()
+        if self.assignment in VARIANTS:
+            text = _replaced(text, VARIANTS[self.assignment][1], self.assignment, self.path.name)
+        return text
 
     @property
     def convention(self) -> str:
@@ -80,15 +127,10 @@ class Implementation:
 
     def source(self) -> str:
         """The full .py text: the correct base with the bug's replacements applied."""
-        text = self.path.read_text()
+        text = self.correct_source()
         if self.bug is None:
             return text
-        for correct, planted in self.changes:
-            # Exactly once: a change that matches nothing (or twice) would plant no bug.
-            if text.count(correct) != 1:
-                raise ValueError(f"{self.name}: {correct!r} is not in {self.path.name} once")
-            text = text.replace(correct, planted)
-        return text
+        return _replaced(text, self.changes, self.name, f"{self.assignment}.py")
 
     def variable_pattern(self) -> str:
         """A regular expression for `variable` in a message: `[l]`, `[L]`, `dWl` match any layer."""
@@ -120,10 +162,10 @@ class Implementation:
         The first line with text of each planted replacement (for a deletion, the line
         that now stands where the deleted text was).
         """
-        text = self.path.read_text()
+        text = self.correct_source()
         for index, (correct, planted) in enumerate(self.changes):
             if text.count(correct) != 1:
-                raise ValueError(f"{self.name}: {correct!r} is not in {self.path.name} once")
+                raise ValueError(f"{self.name}: {correct!r} is not in {self.assignment}.py once")
             text = text.replace(correct, f"\0{index}\0{planted}")
         lines = []
         for index, (_, planted) in enumerate(self.changes):

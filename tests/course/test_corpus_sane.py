@@ -75,7 +75,7 @@ def test_every_planted_bug_is_described_and_names_known_tools() -> None:
 def test_correct_implementations_plant_nothing() -> None:
     for implementation in correct():
         assert implementation.bug is None and not implementation.caught_by
-        assert implementation.source() == implementation.path.read_text()
+        assert implementation.source() == implementation.correct_source()
 
 
 def test_the_package_docstring_lists_every_correct_implementation() -> None:
