@@ -13,8 +13,17 @@ from types import ModuleType
 
 import numpy as np
 
+from ._catalogue import DEEP_BY_HIDDEN
 from ._implementation import Implementation
-from ._reference import Arrays, numerical_gradients, problem, random_params
+from ._reference import (
+    Arrays,
+    leaky_relu,
+    numerical_gradients,
+    problem,
+    random_params,
+    relu,
+    sigmoid,
+)
 
 # The layer sizes of each assignment's problems: m = 5 or more differs from every n[l],
 # so that m read from the wrong axis shows.
@@ -28,6 +37,16 @@ OPTIM_DIMS = [3, 4, 2, 1]
 def course_keys(name: str) -> Callable[[str], str]:
     """How an implementation spells a key: "W1", or "w1" in the lowercase variant."""
     return str.lower if name.endswith("_lowercase") else str
+
+
+_REFERENCES = {"relu": relu, "tanh": np.tanh, "leaky_relu": leaky_relu, "sigmoid": sigmoid}
+
+
+def hidden_activation(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """The reference of a deep implementation's hidden activation: the one `DEEP_BY_HIDDEN`
+    names it for, relu for the other deep files."""
+    by_implementation = {implementation: h for h, implementation in DEEP_BY_HIDDEN.items()}
+    return _REFERENCES[by_implementation.get(name, "relu")]
 
 
 def rekey(arrays: Arrays, key: Callable[[str], str]) -> Arrays:

@@ -10,9 +10,11 @@ the exception (`dimcheck-check`, `gradcheck`), not for `instrument`'s shape rule
 
 from ._bugs_course1 import DEEP, LOGREG, PLANAR
 from ._bugs_course2 import GRADIENT_CHECKING, INIT, OPTIMISATION, REGULARISATION
+from ._bugs_deep_layers import DEEP_LAYERS
 from ._implementation import TOOLS, Implementation
 
-# One correct implementation per assignment and template: tests/course/<name>.py.
+# One correct implementation per assignment and template: tests/course/<name>.py, or a
+# variant of another (`_variants.py`).
 CORRECT_NAMES = (
     "c1w2_logreg",
     "c1w2_logreg_2017",
@@ -23,6 +25,9 @@ CORRECT_NAMES = (
     "c1w4_deep_v3_lowercase",
     "c1w4_deep_v3_rng",
     "c1w4_deep_v3_transposed",
+    "c1w4_deep_v3_tanh",
+    "c1w4_deep_v3_leaky_relu",
+    "c1w4_deep_v3_sigmoid",
     "c2w1_init",
     "c2w1_reg",
     "c2w1_reg_noseed",
@@ -33,6 +38,14 @@ CORRECT_NAMES = (
     "c2w2_optim_v2",
 )
 
+# The deep network of the current template by its hidden layers' activation.
+DEEP_BY_HIDDEN = {
+    "relu": "c1w4_deep_v3",
+    "tanh": "c1w4_deep_v3_tanh",
+    "leaky_relu": "c1w4_deep_v3_leaky_relu",
+    "sigmoid": "c1w4_deep_v3_sigmoid",
+}
+
 CORRECT: tuple[Implementation, ...] = tuple(
     Implementation(name=name, assignment=name) for name in CORRECT_NAMES
 )
@@ -40,6 +53,7 @@ PLANTED: tuple[Implementation, ...] = (
     *LOGREG,
     *PLANAR,
     *DEEP,
+    *DEEP_LAYERS,
     *INIT,
     *REGULARISATION,
     *GRADIENT_CHECKING,
@@ -57,8 +71,8 @@ def _validate() -> None:
             raise ValueError(f"{bug.name}: no correct base {bug.assignment}")
         if not bug.caught_by or not bug.caught_by <= TOOLS:
             raise ValueError(f"{bug.name}: caught_by must be a non-empty subset of {TOOLS}")
-        if f"def {bug.function}(" not in bug.path.read_text():
-            raise ValueError(f"{bug.name}: {bug.function} is not defined in {bug.path.name}")
+        if f"def {bug.function}(" not in bug.correct_source():
+            raise ValueError(f"{bug.name}: {bug.function} is not defined in {bug.assignment}")
         bug.source()  # raises unless each change matches its base exactly once
 
 

@@ -1,8 +1,9 @@
 """One Course implementation: its source, its notebook form, and a fresh import of it.
 
 A correct implementation is a file `tests/course/<assignment>.py`, cells separated by
-`# %%` lines (jupytext's percent format). A planted bug is that file with a few exact
-text replacements, what a student's diff would show. The notebook form has one cell per
+`# %%` lines (jupytext's percent format), or a variant of one (`_variants.py`): that file
+with a few exact text replacements. A planted bug is a correct implementation with a few
+more, what a student's diff would show. The notebook form has one cell per
 `# %%` block; a cell that is `if __name__ == "__main__":` and its body in the .py form
 (data loading, the test cell, training) is unguarded in the notebook, as students have it.
 """
@@ -19,6 +20,8 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+
+from ._variants import VARIANTS
 
 HERE = Path(__file__).parent
 
@@ -39,35 +42,6 @@ _CELL_MARK = re.compile(r"^# %%(?: \[(?P<kind>markdown)\])?\s*$")
 _COUNT = itertools.count()
 _LOADED = Path(tempfile.mkdtemp(prefix="course-corpus-"))
 atexit.register(shutil.rmtree, _LOADED, ignore_errors=True)
-
-
-# A correct implementation that differs from another in a line or two is that one plus
-# exact replacements, as a planted bug is, not a second copy of the whole file:
-# name -> (the implementation it starts from, its (text, replacement) pairs).
-VARIANTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
-    "c2w1_reg_noseed": (
-        "c2w1_reg",
-        (
-            ("# # Regularization\n", "# # Regularization (dropout without a seed)\n"),
-            (
-                "# (`lambd`) or with inverted dropout (`keep_prob`).\n",
-                "# (`lambd`) or with inverted dropout (`keep_prob`). The dropout forward pass"
-                " draws its\n# masks from the global RNG without seeding it: a new mask on"
-                " every call.\n",
-            ),
-            (
-                '"""Course 2 Week 1: L2 regularisation and dropout on a provided 3-layer'
-                ' network."""',
-                '"""Course 2 Week 1: L2 regularisation and dropout, the dropout masks drawn'
-                ' unseeded."""',
-            ),
-            (
-                "keep_prob=0.5):\n    np.random.seed(1)\n",
-                "keep_prob=0.5):\n",
-            ),
-        ),
-    ),
-}
 
 
 def _replaced(text: str, changes: tuple[tuple[str, str], ...], name: str, file: str) -> str:

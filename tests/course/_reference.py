@@ -25,6 +25,11 @@ def relu(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0)
 
 
+def leaky_relu(z: np.ndarray) -> np.ndarray:
+    """Slope 1 above 0, 0.01 below: the corpus's leaky ReLU."""
+    return np.maximum(z, 0.01 * z)
+
+
 def cross_entropy(a: np.ndarray, y: np.ndarray) -> float:
     """J = -(1/m) sum(y log a + (1 - y) log(1 - a)), a and y (1, m)."""
     return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))

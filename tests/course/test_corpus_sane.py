@@ -32,6 +32,7 @@ from tests.course._behaviour import (
     course_keys,
     course_layout,
     gradient_error,
+    hidden_activation,
     optim_problem,
     planar_cost,
     rekey,
@@ -219,14 +220,15 @@ def deep_input_gradient_key(name: str) -> str:
 @pytest.mark.parametrize("name", DEEP)
 def test_deep_forward_cost_and_gradients_match_the_formulas(name: str, m: int) -> None:
     deep, key, layout = get(name).load(), course_keys(name), course_layout(name)
+    hidden = hidden_activation(name)
     x, y = problem(1, DEEP_DIMS[0], m)
     params = random_params(np.random.default_rng(2), DEEP_DIMS)
 
     def cost(p: Arrays) -> float:
-        return cross_entropy(dense_forward(p.get("X", x), p, relu), y)
+        return cross_entropy(dense_forward(p.get("X", x), p, hidden), y)
 
     al, caches = deep.L_model_forward(x, layout(params))
-    np.testing.assert_allclose(al, dense_forward(x, params, relu), rtol=1e-12)
+    np.testing.assert_allclose(al, dense_forward(x, params, hidden), rtol=1e-12)
     assert np.ndim(deep.compute_cost(al, y)) == 0
     np.testing.assert_allclose(deep.compute_cost(al, y), cost(params), rtol=1e-12)
     grads = deep.L_model_backward(al, y, caches)

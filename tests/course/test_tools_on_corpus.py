@@ -128,8 +128,10 @@ def names_variable(implementation: Implementation, tool: str, text: str) -> bool
 
 
 def _callers(function: str) -> set[str]:
-    """The Course functions a shape error inside `function` can surface in."""
+    """The Course functions a shape error made in `function` can surface in: its callers,
+    or (for a wrong array it passes on) the function it passes it to."""
     return {
+        "L_model_forward": {"linear_activation_forward", "linear_forward"},
         "linear_backward": {"linear_activation_backward", "L_model_backward"},
         "sigmoid_backward": {"linear_activation_backward", "L_model_backward"},
         "relu_backward": {"linear_activation_backward", "L_model_backward"},

@@ -7,20 +7,20 @@ import sys
 
 import numpy as np
 import pytest
-from corpus import course, problem
 
 import gradcheck
+from tests.course import DEEP_BY_HIDDEN, deep_parameters, deep_problem, get
 
 
 def buggy_report():
-    fns = course("relu", "factor_2_dW2")
+    fns = get("c1w4_deep_v3__dW2_doubled").load()
     dims = [5, 4, 3, 1]
-    X, Y = problem(dims)
+    X, Y = deep_problem(dims)
     return gradcheck.check_functions(
         forward=fns.L_model_forward,
         cost=fns.compute_cost,
         backward=fns.L_model_backward,
-        parameters=fns.initialize_parameters_deep(dims),
+        parameters=deep_parameters(dims),
         X=X,
         Y=Y,
     )
@@ -66,14 +66,14 @@ def test_the_table_names_each_gradient_its_verdict_and_the_failed_ones_worst_ent
 
 
 def test_a_passing_report_says_so_and_lists_no_diagnosis():
-    fns = course("tanh")
+    fns = get(DEEP_BY_HIDDEN["tanh"]).load()
     dims = [4, 3, 1]
-    X, Y = problem(dims)
+    X, Y = deep_problem(dims)
     report = gradcheck.check_functions(
         forward=fns.L_model_forward,
         cost=fns.compute_cost,
         backward=fns.L_model_backward,
-        parameters=fns.initialize_parameters_deep(dims),
+        parameters=deep_parameters(dims),
         X=X,
         Y=Y,
     )

@@ -6,10 +6,17 @@ passed. The regression tests keep the exact shapes, initialiser and data.
 
 import numpy as np
 import pytest
-from corpus import course, problem
 
 import gradcheck
 import models
+from tests.course import DEEP_BY_HIDDEN, deep_parameters, get
+from tests.course import deep_problem as problem
+
+
+def course(hidden, bug=None):
+    """The corpus's deep network with `hidden` hidden layers, or its planted `bug`."""
+    name = DEEP_BY_HIDDEN[hidden]
+    return get(name if bug is None else f"{name}__{bug}").load()
 
 
 def course_initialised(dims, seed=0):
@@ -50,14 +57,10 @@ def test_correct_course_code_with_the_courses_initialiser_is_never_called_wrong(
     assert report.passed, str(report)
 
 
-@pytest.mark.parametrize("bug", ["relu_derivative_missing", "factor_2_dW2", "no_1_over_m_db"])
+@pytest.mark.parametrize("bug", ["relu_backward_no_mask", "dW2_doubled", "db_missing_1_over_m"])
 def test_bugs_are_still_caught_with_the_courses_initialiser(bug):
-    hidden, dims, _ = {
-        "relu_derivative_missing": ("relu", [5, 4, 3, 1], None),
-        "factor_2_dW2": ("relu", [5, 4, 3, 1], None),
-        "no_1_over_m_db": ("relu", [5, 4, 3, 1], None),
-    }[bug]
-    fns = course(hidden, bug)
+    dims = [5, 4, 3, 1]
+    fns = course("relu", bug)
     X, Y = problem(dims, 7)
     report = run(fns, course_initialised(dims), X, Y)
     assert not report.passed, str(report)
@@ -91,7 +94,7 @@ LAYOUTS = {
 def test_parameters_in_any_layout_reach_the_cost_and_stay_bitwise_intact(layout):
     fns = course("tanh")
     dims = [5, 4, 3, 1]
-    parameters = {k: LAYOUTS[layout](v) for k, v in fns.initialize_parameters_deep(dims).items()}
+    parameters = {k: LAYOUTS[layout](v) for k, v in deep_parameters(dims).items()}
     if layout == "read-only":
         for array in parameters.values():
             array.flags.writeable = False
@@ -111,7 +114,7 @@ def test_an_f_order_parameter_is_not_reported_as_unused():
     # Before: "the cost does not depend on W[1]", the perturbation written into a copy.
     fns = course("relu")
     dims = [5, 4, 3, 1]
-    parameters = fns.initialize_parameters_deep(dims)
+    parameters = deep_parameters(dims)
     parameters["W1"] = np.asfortranarray(parameters["W1"])
     X, Y = problem(dims)
     report = run(fns, parameters, X, Y)
@@ -204,7 +207,7 @@ def test_models_dropout_with_held_masks_is_deterministic_and_passes():
 def test_a_forward_that_ignores_the_parameters_with_zero_gradients_fails():
     fns = course("relu")
     dims = [5, 4, 1]
-    parameters = fns.initialize_parameters_deep(dims)
+    parameters = deep_parameters(dims)
     X, Y = problem(dims)
     AL0 = fns.L_model_forward(X, parameters)[0]
 
@@ -318,7 +321,7 @@ def test_a_saturated_output_with_the_label_on_the_wrong_side_is_not_called_wrong
 def test_inputs_break_a_dimension_rule_before_any_student_code_runs(change, message):
     fns = course("relu")
     dims = [5, 4, 3, 1]
-    parameters = fns.initialize_parameters_deep(dims)
+    parameters = deep_parameters(dims)
     X, Y = problem(dims)
     parameters, X, Y = change(parameters, X, Y)
     calls = []
@@ -412,7 +415,7 @@ def test_every_gradient_1_over_m_of_the_numerical_one_blames_the_cost():
     fns = course("tanh")
     dims = [5, 4, 3, 1]
     X, Y = problem(dims, 7)
-    parameters = fns.initialize_parameters_deep(dims)
+    parameters = deep_parameters(dims)
 
     def cost_without_1_over_m(AL, Y):
         return 7 * fns.compute_cost(AL, Y)
@@ -434,7 +437,7 @@ def test_per_layer_factors_m_over_n_prev_say_m_was_read_from_the_wrong_axis():
     fns = course("tanh")
     dims = [5, 4, 3, 1]
     X, Y = problem(dims, 7)
-    parameters = fns.initialize_parameters_deep(dims)
+    parameters = deep_parameters(dims)
 
     def backward(AL, Y, caches):
         grads = fns.L_model_backward(AL, Y, caches)
@@ -462,7 +465,7 @@ def test_a_gradient_with_another_parameters_shape_says_the_keys_are_off_by_one()
     fns = course("tanh")
     dims = [5, 4, 4, 1]
     X, Y = problem(dims, 7)
-    parameters = fns.initialize_parameters_deep(dims)
+    parameters = deep_parameters(dims)
 
     def backward(AL, Y, caches):
         grads = fns.L_model_backward(AL, Y, caches)

@@ -1,21 +1,33 @@
 """Submissions that try to game the grade of the example assignment, and honest twins.
 
-Each cheat is the example's correct submission with some functions replaced; its expected
-score is what the instructor's tests give the parts that are honestly right (the score of
-an honest submission of the same quality, its `twin`, graded beside it). The example has
-8 tests worth 12 points: initialize_parameters_deep 1, linear_forward 1, L_model_forward
-2, compute_cost 1, backward vs the reference 3, gradients' shapes 1, update_parameters 1,
-a deeper backward vs the reference 2 (hidden).
+Each cheat is a correct submission with some functions replaced: `HONEST`, the shared
+corpus's deep network (`c1w4_deep_v3`, the Course's current template, tests/course), which
+the example's tests give full marks. Its expected score is what the instructor's tests give
+the parts that are honestly right (the score of an honest submission of the same quality,
+its `twin`, graded beside it; the rank-one `db` twin is the corpus's planted bug
+`c1w4_deep_v3__db_no_keepdims`). The example has 8 tests worth 12 points:
+initialize_parameters_deep 1, linear_forward 1, L_model_forward 2, compute_cost 1, backward
+vs the reference 3, gradients' shapes 1, update_parameters 1, a deeper backward vs the
+reference 2 (hidden).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.course import get
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "assignment"
+# The base of every cheat and honest twin: the corpus's correct deep network.
+HONEST = get("c1w4_deep_v3").source()
+# The example's own correct submission (which tests/course/test_examples.py shows computes
+# what HONEST computes) and its db line, for the tests and the benchmark that edit its text.
 CORRECT = (EXAMPLE / "assignment.py").read_text()
+DB = "    db = np.sum(dZ, axis=1, keepdims=True) / m\n"
+assert CORRECT.count(DB) == 1, "the planted bugs of the grading tests edit this line"
 FUNCTIONS = (
     "initialize_parameters_deep",
     "linear_forward",
@@ -27,21 +39,28 @@ FUNCTIONS = (
 
 
 def replace(source: str, name: str, new: str) -> str:
-    """`source` with the top-level function `name` replaced by `new` (its whole text)."""
-    pattern = re.compile(rf"^def {name}\(.*?(?=^def |\Z)", re.S | re.M)
-    assert pattern.search(source), f"no function {name} in the example submission"
-    return pattern.sub(lambda _: new.strip("\n") + "\n\n\n", source, count=1)
+    """`source` with the top-level function `name` replaced by `new` (its whole text); the
+    cells and comments around it stay."""
+    found = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef) and node.name == name
+    ]
+    assert len(found) == 1, f"no function {name} in the submission"
+    lines = source.splitlines(keepends=True)
+    start, end = found[0].lineno - 1, found[0].end_lineno
+    return "".join([*lines[:start], new.strip("\n") + "\n", *lines[end:]])
 
 
 def body(name: str, lines: str) -> str:
     """A function of the Course's `name` and signature whose body is `lines`."""
-    signature = re.search(rf"^def {name}\((.*?)\):", CORRECT, re.M)
+    signature = re.search(rf"^def {name}\((.*?)\):", HONEST, re.M)
     assert signature is not None
     indented = "\n".join("    " + line for line in lines.strip("\n").splitlines())
     return f"def {name}({signature.group(1)}):\n{indented}\n"
 
 
-def every(lines: str, names: tuple[str, ...] = FUNCTIONS, base: str = CORRECT) -> str:
+def every(lines: str, names: tuple[str, ...] = FUNCTIONS, base: str = HONEST) -> str:
     for name in names:
         base = replace(base, name, body(name, lines))
     return base
@@ -49,7 +68,7 @@ def every(lines: str, names: tuple[str, ...] = FUNCTIONS, base: str = CORRECT) -
 
 NOT_WRITTEN = every("raise NotImplementedError('not written yet')")
 NO_BACKPROP = replace(
-    CORRECT,
+    HONEST,
     "L_model_backward",
     """
 def L_model_backward(AL, Y, caches):
@@ -62,10 +81,11 @@ def L_model_backward(AL, Y, caches):
     return grads
 """,
 )
-DB = "    db = np.sum(dZ, axis=1, keepdims=True) / m\n"
-RANK_ONE_DB = CORRECT.replace(DB, "    db = np.sum(dZ, axis=1) / m\n")
+RANK_ONE_DB = get("c1w4_deep_v3__db_no_keepdims").source()
+RANK_ONE_DB_LINE = "    db = 1 / m * np.sum(dZ, axis=1)\n"
+assert RANK_ONE_DB.count(RANK_ONE_DB_LINE) == 1, "the false-shape cheat below edits this line"
 BACKWARD_RAISES = replace(
-    CORRECT, "L_model_backward", body("L_model_backward", "raise RuntimeError('broken')")
+    HONEST, "L_model_backward", body("L_model_backward", "raise RuntimeError('broken')")
 )
 FORGE = """
 import json as _json, os as _os
@@ -214,8 +234,7 @@ CHEATS = [
         "        real = _np.ndarray.shape.__get__(self)\n"
         "        return real + (1,) if len(real) == 1 else real\n"
         + RANK_ONE_DB.replace(
-            "    db = np.sum(dZ, axis=1) / m\n",
-            "    db = (np.sum(dZ, axis=1) / m).view(_Column)\n",
+            RANK_ONE_DB_LINE, "    db = (1 / m * np.sum(dZ, axis=1)).view(_Column)\n"
         ),
         RANK_ONE_DB,
         6,
@@ -223,7 +242,7 @@ CHEATS = [
     Cheat(
         "an infinite loop that catches BaseException",
         replace(
-            CORRECT,
+            HONEST,
             "L_model_backward",
             body(
                 "L_model_backward",
@@ -237,7 +256,7 @@ CHEATS = [
     Cheat(
         "an allocation without limit",
         replace(
-            CORRECT,
+            HONEST,
             "L_model_backward",
             body("L_model_backward", "hog = [np.ones(1 << 27) for _ in range(1000)]\nreturn hog"),
         ),
@@ -247,7 +266,7 @@ CHEATS = [
     Cheat(
         "a crash (segmentation fault)",
         replace(
-            CORRECT,
+            HONEST,
             "L_model_backward",
             body("L_model_backward", "import ctypes\nctypes.string_at(0)"),
         ),
@@ -256,20 +275,20 @@ CHEATS = [
     ),
     Cheat(
         "os._exit in a function",
-        replace(CORRECT, "L_model_backward", body("L_model_backward", "import os\nos._exit(0)")),
+        replace(HONEST, "L_model_backward", body("L_model_backward", "import os\nos._exit(0)")),
         BACKWARD_RAISES,
         6,
     ),
     Cheat(
         "sys.exit at import",
-        "import sys\nsys.exit(0)\n" + CORRECT,
-        CORRECT.replace("def compute_cost(AL, Y):", "def compute_cost(AL, Y)"),
+        "import sys\nsys.exit(0)\n" + HONEST,
+        HONEST.replace("def compute_cost(AL, Y):", "def compute_cost(AL, Y)"),
         0,
     ),
     Cheat(
         "gigabytes printed",
         replace(
-            CORRECT,
+            HONEST,
             "linear_forward",
             body(
                 "linear_forward",
@@ -277,7 +296,7 @@ CHEATS = [
                 "return np.dot(W, A) + b, (A, W, b)",
             ),
         ),
-        CORRECT,
+        HONEST,
         12,
         slow=True,
     ),

@@ -15,8 +15,8 @@ import pytest
 from .cheating import (
     BACKWARD_RAISES,
     CHEATS,
-    CORRECT,
     EXAMPLE,
+    HONEST,
     NO_BACKPROP,
     NOT_WRITTEN,
     RANK_ONE_DB,
@@ -64,7 +64,7 @@ def assert_complete(results: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     ("twin", "expected"),
-    [(CORRECT, 12), (NOT_WRITTEN, 0), (NO_BACKPROP, 7), (RANK_ONE_DB, 6), (BACKWARD_RAISES, 6)],
+    [(HONEST, 12), (NOT_WRITTEN, 0), (NO_BACKPROP, 7), (RANK_ONE_DB, 6), (BACKWARD_RAISES, 6)],
     ids=["correct", "nothing written", "no backprop", "rank-one db", "backward raises"],
 )
 def test_each_honest_twin_scores_what_its_correct_parts_are_worth(
@@ -101,7 +101,7 @@ def test_every_cheat_scores_the_same_under_xdist(pytester: pytest.Pytester) -> N
 
 
 def test_a_crash_at_import_under_xdist_keeps_every_tests_points(pytester: pytest.Pytester) -> None:
-    results = grade(pytester, "import os\nos._exit(3)\n" + CORRECT, "-n", "2")
+    results = grade(pytester, "import os\nos._exit(3)\n" + HONEST, "-n", "2")
     assert_complete(results)
     assert results["score"] == 0
     for test in results["tests"]:
@@ -112,7 +112,7 @@ def test_a_hidden_tests_source_never_shows_in_a_visible_tests_output(
     pytester: pytest.Pytester,
 ) -> None:
     # The submission reads the tests and puts them in its error message.
-    leak = CORRECT.replace(
+    leak = HONEST.replace(
         "def linear_forward(A, W, b):\n",
         "def linear_forward(A, W, b):\n"
         "    import glob\n"
