@@ -24,6 +24,9 @@ class CourseFunction:
       `""` for a helper that is recognised and run, but not wrapped.
     - `assignments`: the assignment ids it belongs to (`"c1w4_deep"`, ...).
     - `signature`: the Course's signature, quoted in messages.
+    - `marks_course_code`: only the Course's code uses the name, so a module that defines
+      or calls it is course code to the linter (`W`, `X`, `db` then have their course
+      shapes). `False` for names that other code uses too (`propagate`, `optimize`).
     """
 
     name: str
@@ -31,6 +34,7 @@ class CourseFunction:
     rule: str
     assignments: tuple[str, ...]
     signature: str
+    marks_course_code: bool = True
 
 
 _DEEP = ("c1w4_deep",)
@@ -90,15 +94,29 @@ FUNCTIONS: Final[tuple[CourseFunction, ...]] = (
     ),
     # Course 1 Week 2: logistic regression.
     CourseFunction("initialize_with_zeros", 1, "init_logreg", ("c1w2_logreg",), "(dim) -> (w, b)"),
-    CourseFunction("propagate", 4, "propagate", ("c1w2_logreg",), "(w, b, X, Y) -> (grads, cost)"),
     CourseFunction(
-        "optimize", 4, "optimize", ("c1w2_logreg",), "(w, b, X, Y, ...) -> (params, grads, costs)"
+        "propagate",
+        4,
+        "propagate",
+        ("c1w2_logreg",),
+        "(w, b, X, Y) -> (grads, cost)",
+        marks_course_code=False,
+    ),
+    CourseFunction(
+        "optimize",
+        4,
+        "optimize",
+        ("c1w2_logreg",),
+        "(w, b, X, Y, ...) -> (params, grads, costs)",
+        marks_course_code=False,
     ),
     # Course 2 Week 1: initialisation, regularisation, gradient checking.
     CourseFunction("initialize_parameters_zeros", 1, "init_deep", ("c2w1_init",), "(layers_dims)"),
     CourseFunction("initialize_parameters_random", 1, "init_deep", ("c2w1_init",), "(layers_dims)"),
     CourseFunction("initialize_parameters_he", 1, "init_deep", ("c2w1_init",), "(layers_dims)"),
-    CourseFunction("compute_loss", 2, "cost", ("c2w1_init",), "(a3, Y) -> loss"),
+    CourseFunction(
+        "compute_loss", 2, "cost", ("c2w1_init",), "(a3, Y) -> loss", marks_course_code=False
+    ),
     CourseFunction(
         "compute_cost_with_regularization",
         4,
@@ -154,7 +172,12 @@ FUNCTIONS: Final[tuple[CourseFunction, ...]] = (
         "(parameters, gradients, X, Y, epsilon=1e-7) -> difference",
     ),
     CourseFunction(
-        "gradient_check", 2, "", ("c2w1_gradcheck_1d",), "(x, theta, epsilon=1e-7) -> difference"
+        "gradient_check",
+        2,
+        "",
+        ("c2w1_gradcheck_1d",),
+        "(x, theta, epsilon=1e-7) -> difference",
+        marks_course_code=False,
     ),
     # Course 2 Week 2: optimisation.
     CourseFunction(
@@ -193,6 +216,9 @@ BY_NAME: Final[dict[str, CourseFunction]] = {f.name: f for f in FUNCTIONS}
 
 #: Every name looked for, in the table's order.
 NAMES: Final[tuple[str, ...]] = tuple(BY_NAME)
+
+#: The names that mark a module as course code for the linter (`marks_course_code`).
+MARKERS: Final[tuple[str, ...]] = tuple(f.name for f in FUNCTIONS if f.marks_course_code)
 
 #: The names `instrument` wraps (the helpers with no shape rule are only recognised).
 CHECKED: Final[tuple[str, ...]] = tuple(f.name for f in FUNCTIONS if f.rule)

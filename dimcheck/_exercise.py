@@ -20,7 +20,7 @@ import numpy as np
 
 from ._errors import ShapeError
 from ._recognise import Recognised
-from ._vocabulary import parse_key
+from ._vocabulary import course_name, gradient_key, make_key, parse_key
 
 #: `layer_dims` of Course 2's 3-layer networks: `vector_to_dictionary` of the
 #: gradient-checking assignment hard-codes these shapes.
@@ -100,8 +100,8 @@ def problem(
     parameters: dict[str, np.ndarray] = {}
     for layer in range(1, len(layer_dims)):
         n_l, n_prev = layer_dims[layer], layer_dims[layer - 1]
-        parameters[f"W{layer}"] = rng.standard_normal((n_l, n_prev)) / np.sqrt(n_prev)
-        parameters[f"b{layer}"] = 0.1 * rng.standard_normal((n_l, 1))
+        parameters[make_key("W", layer)] = rng.standard_normal((n_l, n_prev)) / np.sqrt(n_prev)
+        parameters[make_key("b", layer)] = 0.1 * rng.standard_normal((n_l, 1))
     return X, Y, parameters
 
 
@@ -128,7 +128,7 @@ def _like_initialised(
 
 
 def _like(values: dict[str, Any], rng: np.random.Generator) -> dict[str, np.ndarray]:
-    return {f"d{k}": 0.1 * rng.standard_normal(np.shape(v)) for k, v in values.items()}
+    return {gradient_key(k): 0.1 * rng.standard_normal(np.shape(v)) for k, v in values.items()}
 
 
 def exercise(
@@ -303,7 +303,7 @@ def _gradcheck_nd(run: _Runner, dims: list[int] | None, m: int, rng: np.random.G
             back = run("vector_to_dictionary", theta)
             for key, value in parameters.items():
                 if np.shape(back.get(key)) != value.shape:
-                    name = f"{key[0]}[{key[1:]}]"
+                    name = course_name(key)
                     raise ShapeError(
                         f"vector_to_dictionary: {name} must be {value.shape}, the shape"
                         f" dictionary_to_vector read it from: got {np.shape(back.get(key))}."

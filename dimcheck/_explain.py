@@ -225,11 +225,12 @@ def _describe(
     symbols, values = expected(spec, memo, stacks, layer)
     shape = tuple(value.shape)
     if code == BAD_TYPE:
+        # A numpy scalar where an array belongs: a sum over every entry, most often.
         return (
             f"{label} must be {_article(spec.array_type.__name__)}"
             f" {format_expected(symbols, values)}:"
             f" got a {type(value).__name__} of shape {shape}."
-        )
+        ) + shape_hint(var, shape, values)
     if code == BAD_DTYPE:
         return (
             f"{label} must hold {spec.dtype_label} values ({_dtype_family(spec)}):"

@@ -48,9 +48,65 @@ def parse_key(key: str, *, lowercase: bool = True) -> tuple[str, int] | None:
     return None if letter is None else (letter, int(hit.group(2)))
 
 
-def make_key(letter: str, layer: int) -> str:
-    """`("dW", 1)` -> `"dW1"`: the Course's dict key (the inverse of `parse_key`)."""
+def make_key(letter: str, layer: int | str) -> str:
+    """`("dW", 1)` -> `"dW1"`: the Course's dict key (the inverse of `parse_key`).
+
+    A symbolic layer gives the key a loop builds, as the linter reads it: `("W", "l")` ->
+    `"Wl"` for `"W" + str(l)`.
+    """
     return f"{letter}{layer}"
+
+
+# A name in course code: a letter, then the layer (`W1`, `W_1`, `WL`, `Wl`, `W_l`), the layer
+# before (`A_prev`, `Aprev`), or nothing (`W`, the current layer `l`).
+_NAME = re.compile(r"^(d?[A-Za-z])(?:_?(\d+)|(L)|_?(l)|_?(prev))?$")
+
+
+def parse_name(name: str, *, lowercase: bool = False) -> tuple[str, int | str] | None:
+    """What a variable name of course code stands for, as `(letter, layer)`, or `None`.
+
+    `W1` and `W_1` -> `("W", 1)`; `WL`, `AL` -> `("W", "L")`, `("A", "L")`; `W`, `Wl`, `W_l`
+    -> `("W", "l")`; `A_prev`, `dA_prev` -> `("A", "l-1")`, `("dA", "l-1")`; `X` ->
+    `("A", 0)` (the input is `A[0]`). The letters are the Course's (`LETTERS`), spelled as
+    the Course does: `w1` and `dw` are read only with `lowercase=True` (logistic regression's
+    `w` is a column `(n[0], 1)`, not a weight matrix `W[l]`, so the linter keeps them apart).
+    Other names (`Y`, `dA0_hat`, `B1`, `vdW1`) give `None`.
+
+    **Arguments:**
+
+    - `name`: a name as the code writes it (a variable, or a dict key such as `"dW1"`).
+    - `lowercase`: also read names typed all in lowercase.
+
+    **Returns:** the Course's letter and the layer: an `int`, or `"l"`, `"L"`, `"l-1"`.
+    """
+    if name == "X":
+        return ("A", 0)
+    hit = _NAME.match(name)
+    if hit is None:
+        return None
+    written = hit.group(1)
+    letter = written if written in LETTERS else None
+    if letter is None and lowercase:
+        letter = _LOWERCASE.get(written)
+    if letter is None:
+        return None
+    digits, last, _, prev = hit.group(2, 3, 4, 5)
+    return (letter, int(digits) if digits else "L" if last else "l-1" if prev else "l")
+
+
+def course_label(name: str) -> str:
+    """A name of course code in course notation: `W1` -> `W[1]`, `A_prev` -> `A[l-1]`,
+    `X` -> `A[0]`, `AL` -> `A[L]`, `W` -> `W[l]`; other names unchanged (see `parse_name`)."""
+    parsed = parse_name(name)
+    return name if parsed is None else f"{parsed[0]}[{parsed[1]}]"
+
+
+def previous_layer(layer: int | str) -> int | str:
+    """The layer before: `2` -> `1`, `"l"` -> `"l-1"`, `"L"` -> `"L-1"`, `"l-1"` -> `"l-2"`."""
+    if isinstance(layer, int):
+        return layer - 1
+    hit = re.fullmatch(r"(\w+)-(\d+)", layer)
+    return f"{hit.group(1)}-{int(hit.group(2)) + 1}" if hit else f"{layer}-1"
 
 
 def layers_of(keys: Iterable[object], letter: str) -> list[int]:
@@ -142,11 +198,19 @@ def n(layer: int | str) -> str:
 # ------------------------------------------------------------------------------ shape text
 
 
-def shape_text(shape: Sequence[int]) -> str:
-    """`(3,)`, `(3, 4)` and `()` as a reader writes them (numpy integers print as numbers)."""
-    if len(shape) == 1:
-        return f"({int(shape[0])},)"
-    return "(" + ", ".join(str(int(s)) for s in shape) + ")"
+def shape_text(shape: Sequence[int | str | None]) -> str:
+    """`(3,)`, `(3, 4)` and `()` as a reader writes them (numpy integers print as numbers).
+
+    A shape known only in part, as the linter reads it from source, prints its symbols as
+    written and its unknown sizes as `?`: `("n_h", None)` -> `(n_h, ?)`.
+    """
+    return _tuple([_dim_text(size) for size in shape])
+
+
+def _dim_text(size: int | str | None) -> str:
+    if size is None:
+        return "?"
+    return size if isinstance(size, str) else str(int(size))
 
 
 def index_text(index: Sequence[int]) -> str:
@@ -165,6 +229,11 @@ def _tuple(items: list[str]) -> str:
     if items == ["..."]:
         return "(...)"
     return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+def symbols_text(symbols: Sequence[str]) -> str:
+    """`["n[2]", "n[1]"]` -> `"(n[2], n[1])"`: a shape in symbols, with nothing bound."""
+    return _tuple(list(symbols))
 
 
 def dims_origin(layer_dims: Sequence[int], layers: Sequence[int], source: str) -> str:
@@ -199,9 +268,12 @@ def convention_note(convention: str) -> str:
     )
 
 
-def weight_symbols(layer: int, convention: str = "standard") -> list[str]:
-    """`W[l]`'s shape in symbols: `[n[l], n[l-1]]`, or swapped for the transposed convention."""
-    rows, cols = n(layer), n(layer - 1)
+def weight_symbols(layer: int | str, convention: str = "standard") -> list[str]:
+    """`W[l]`'s shape in symbols: `[n[l], n[l-1]]`, or swapped for the transposed convention.
+
+    `layer` is a number or a symbol (`"l"`, `"L"`, `"l-1"`): `W[l]` is `(n[l], n[l-1])`.
+    """
+    rows, cols = n(layer), n(previous_layer(layer))
     return [cols, rows] if convention == "transposed" else [rows, cols]
 
 
@@ -211,7 +283,7 @@ def weight_shape(layer_dims: Sequence[int], layer: int, convention: str) -> tupl
     return (cols, rows) if convention == "transposed" else (rows, cols)
 
 
-def symbols_of(letter: str, layer: int, convention: str = "standard") -> list[str]:
+def symbols_of(letter: str, layer: int | str, convention: str = "standard") -> list[str]:
     """The shape of a layered quantity in symbols, as the table of `docs/notation.md` gives it.
 
     `W`/`dW` -> `[n[l], n[l-1]]` (swapped when transposed), `b`/`db` -> `[n[l], 1]`,
@@ -245,21 +317,44 @@ def shape_symbols(key: str, ndim: int, transposed: bool = False) -> tuple[str, .
     return tuple(symbols_of(parsed[0], parsed[1], "transposed" if transposed else "standard"))
 
 
-# How each computed quantity arises (the last column of `docs/notation.md`), per weight convention.
-_RULES = {
+# How each computed quantity arises (the last column of `docs/notation.md`), per weight
+# convention, and what that says of its shape.
+_FORMULAS = {
     "standard": {
-        "Z": "Z[{l}] = W[{l}] @ A[{p}] + b[{l}], so it is (n[{l}], m)",
-        "dW": "dW[{l}] = (1/m) dZ[{l}] @ A[{p}].T has the shape of W[{l}]",
-        "db": "db[{l}] = (1/m) np.sum(dZ[{l}], axis=1, keepdims=True) has the shape of b[{l}]",
-        "dA": "dA[{p}] = W[{l}].T @ dZ[{l}] has the shape of A[{p}]",
+        "Z": "Z[{l}] = W[{l}] @ A[{p}] + b[{l}]",
+        "dW": "dW[{l}] = (1/m) dZ[{l}] @ A[{p}].T",
+        "db": "db[{l}] = (1/m) np.sum(dZ[{l}], axis=1, keepdims=True)",
+        "dA": "dA[{p}] = W[{l}].T @ dZ[{l}]",
     },
     "transposed": {
-        "Z": "Z[{l}] = W[{l}].T @ A[{p}] + b[{l}], so it is (n[{l}], m)",
-        "dW": "dW[{l}] = (1/m) A[{p}] @ dZ[{l}].T has the shape of W[{l}]",
-        "db": "db[{l}] = (1/m) np.sum(dZ[{l}], axis=1, keepdims=True) has the shape of b[{l}]",
-        "dA": "dA[{p}] = W[{l}] @ dZ[{l}] has the shape of A[{p}]",
+        "Z": "Z[{l}] = W[{l}].T @ A[{p}] + b[{l}]",
+        "dW": "dW[{l}] = (1/m) A[{p}] @ dZ[{l}].T",
+        "db": "db[{l}] = (1/m) np.sum(dZ[{l}], axis=1, keepdims=True)",
+        "dA": "dA[{p}] = W[{l}] @ dZ[{l}]",
     },
 }
+_SHAPE_FROM_FORMULA = {
+    "Z": ", so it is (n[{l}], m)",
+    "dW": " has the shape of W[{l}]",
+    "db": " has the shape of b[{l}]",
+    "dA": " has the shape of A[{p}]",
+}
+_RULES = {
+    convention: {kind: text + _SHAPE_FROM_FORMULA[kind] for kind, text in formulas.items()}
+    for convention, formulas in _FORMULAS.items()
+}
+
+
+def formula(kind: str, layer: int | str = "l", convention: str = "standard") -> str:
+    """How the course computes `Z`, `dW`, `db` or `dA` of a layer, as code-like text.
+
+    `formula("Z")` -> `"Z[l] = W[l] @ A[l-1] + b[l]"`, `formula("dA", 2)` ->
+    `"dA[1] = W[2].T @ dZ[2]"`; the transposed convention gives `W[l].T @ A[l-1]`.
+    """
+    template = _FORMULAS.get(convention, _FORMULAS["standard"])[kind]
+    return template.format(l=layer, p=previous_layer(layer))
+
+
 _COURSE_NAME = re.compile(r"^(Z|dW|db|dA)\[(\d+|l|L|l-1)\]$")
 
 
@@ -299,16 +394,53 @@ def transpose_hint(var: str) -> str:
     return f" Did you mean {var}.T?"
 
 
-def rank1_hint(var: str, size: int, column: bool = True) -> str:
-    """The fix for a rank-1 array `(size,)` where a column `(size, 1)` (or a row) belongs."""
-    if column:
-        return (
-            f" {var} is a rank-1 array: make it a column with {var}.reshape({size}, 1),"
-            " or keep the axis when reducing (np.sum(..., axis=1, keepdims=True))."
-        )
+def rank1_hint(var: str, size: int | str, column: bool = True, fix: str = "") -> str:
+    """The fix for a rank-1 array `(size,)` where a column `(size, 1)` (or a row) belongs.
+
+    **Arguments:**
+
+    - `var`: the array as the user wrote it (`db1`), or in course notation (`b[l]`).
+    - `size`: its length, a number or the symbol the code gives it (`n_h`).
+    - `column`: a column `(size, 1)` belongs there, else a row `(1, size)`.
+    - `fix`: the corrected expression when the code that made the array is known (the
+      linter's `np.zeros((n_h, 1))`); by default a `reshape` of the array, or a reduction
+      that keeps its axis.
+
+    **Returns:** `" db1 is a rank-1 array: make it a column with db1.reshape(3, 1), or keep
+    the axis when reducing (np.sum(..., axis=1, keepdims=True))."`: one core sentence for
+    this mistake, whichever tool sees it.
+    """
+    kind = "column" if column else "row"
+    if fix:
+        return f" {var} is a rank-1 array: make it a {kind} with {fix}."
+    reshape = f"{var}.reshape({size}, 1)" if column else f"{var}.reshape(1, {size})"
     return (
-        f" {var} is a rank-1 array: make it a row with {var}.reshape(1, {size}),"
-        " or keep the axis when reducing (np.sum(..., axis=0, keepdims=True))."
+        f" {var} is a rank-1 array: make it a {kind} with {reshape},"
+        f" or keep the axis when reducing (np.sum(..., axis={1 if column else 0}, keepdims=True))."
+    )
+
+
+def single_number_hint(var: str, axis: int = 1, fix: str = "", reduction: str = "np.sum") -> str:
+    """The fix for a sum over every entry where one value per unit (or example) belongs.
+
+    **Arguments:**
+
+    - `var`: the variable as the user wrote it (`db`).
+    - `axis`: the axis to reduce, `1` (the examples, for `db[l]` `(n[l], 1)`) or `0`.
+    - `fix`: the corrected call when the code is known (the linter's
+      `np.sum(dZ, axis=1, keepdims=True)`); by default `np.sum(..., axis=1, keepdims=True)`.
+    - `reduction`: `"np.sum"`, or `"np.mean"` for a mean over every entry.
+
+    **Returns:** `" db is a single number: np.sum without axis= adds up every entry; sum
+    over the examples with np.sum(..., axis=1, keepdims=True)."`
+    """
+    fix = fix or f"{reduction}(..., axis={axis}, keepdims=True)"
+    averages = "mean" in reduction
+    return (
+        f" {var} is a single number: {reduction} without axis="
+        f" {'averages' if averages else 'adds up'} every entry;"
+        f" {'average' if averages else 'sum'} over the"
+        f" {'examples' if axis == 1 else 'units'} with {fix}."
     )
 
 
@@ -344,12 +476,7 @@ def shape_hint(var: str, got: tuple[int, ...], want: Sequence[int | None]) -> st
         if want[0] == 1 and want[1] in (None, size):
             return rank1_hint(var, size, column=False)
     if len(got) == 0 and len(want) == 2 and 1 in want:
-        axis = 1 if want[1] == 1 else 0
-        return (
-            f" {var} is a single number: np.sum without axis= adds up every entry;"
-            f" sum over the {'examples' if axis == 1 else 'units'} with"
-            f" np.sum(..., axis={axis}, keepdims=True)."
-        )
+        return single_number_hint(var, axis=1 if want[1] == 1 else 0)
     if len(want) == 0 and got and all(size == 1 for size in got):
         return squeeze_hint(var, got)
     return ""

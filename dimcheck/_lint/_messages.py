@@ -2,7 +2,10 @@
 
 Codes are grouped by family: DC1xx rank-1 arrays, DC2xx reductions, DC3xx the
 number of examples `m`, DC4xx matrix products, DC5xx habits the course warns
-against. Each template is filled with `str.format` by the checker.
+against. Each template is filled with `str.format` by the checker. A mistake that the run-time
+checks report too ends with the course vocabulary's sentence for it (`{rank1}`:
+`_vocabulary.rank1_hint`, `{single}`: `_vocabulary.single_number_hint`), with the fix
+written from the user's own code, so that it reads the same from every tool.
 """
 
 from typing import Final
@@ -11,8 +14,8 @@ MESSAGES: Final[dict[str, str]] = {
     "DC101": (
         "{expr} makes a rank-1 array of shape ({dim},), neither a column nor a row: "
         ".T does nothing to it and it broadcasts against (n[l], m) arrays as a row, "
-        "which silently gives wrong results. Give both dimensions: {fix} for a column "
-        "such as b[l] (n[l], 1), or (1, {dim}) for a row."
+        "which silently gives wrong results.{rank1} Give both dimensions: (n[l], 1) for a "
+        "column such as b[l], or (1, {dim}) for a row."
     ),
     "DC102": (
         "{expr} does nothing: {name} is a rank-1 array of shape ({dim},) (made on line "
@@ -29,7 +32,7 @@ MESSAGES: Final[dict[str, str]] = {
     "DC201": (
         "{expr} reduces without keepdims=True, so {target} gets shape (n[l],) instead of "
         "the column (n[l], 1) of b[l]: db[l] must have the shape of b[l], and a rank-1 "
-        "db[l] turns b[l] into an (n[l], n[l]) matrix at the update. Write {fix}."
+        "db[l] turns b[l] into an (n[l], n[l]) matrix at the update.{rank1}"
     ),
     "DC202": (
         "{expr} reduces the last axis without keepdims=True, giving a rank-1 array of "
@@ -38,15 +41,14 @@ MESSAGES: Final[dict[str, str]] = {
         "keepdims=True to get the column ({dim}, 1): {fix}."
     ),
     "DC203": (
-        "{expr} sums over every axis, so {target} is a single number instead of one "
-        "value per unit, shape (n[l], 1) like b[l]: every unit gets the same bias "
-        "gradient. Sum over the examples only: {fix}."
+        "{expr} reduces over every axis: every unit gets the same bias gradient, where "
+        "{target} needs one value per unit, shape (n[l], 1) like b[l].{single}"
     ),
     "DC204": (
         "{expr} flattens {column} to a rank-1 array of shape (n[l],), so "
         "{target} no longer has the shape (n[l], 1) of b[l]: db[l] must have the shape of "
-        "b[l], and a rank-1 db[l] turns b[l] into an (n[l], n[l]) matrix at the update. "
-        "Keep the column: write {fix}."
+        "b[l], and a rank-1 db[l] turns b[l] into an (n[l], n[l]) matrix at the update."
+        "{rank1}"
     ),
     "DC301": (
         "{target} = {expr} reads axis 0, but {name} is {label} with one example per "

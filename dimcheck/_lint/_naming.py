@@ -5,35 +5,54 @@ The linter only trusts names in a module that reads as course code (see
 """
 
 import ast
+import functools
 import re
+from collections.abc import Iterable
 from typing import Final, Literal
+
+from .._course_functions import MARKERS
+from .._vocabulary import course_label, make_key, n, parse_name, symbols_of, symbols_text
 
 Role = Literal["weight", "bias", "activation", "dZ", "Z", "dA", "labels"]
 
-# The names that mark course code. A leading `\b` would make the regular expression
-# try every position of the file (most of the linter's time on a large tree that is
-# not course code); without it, the engine skips ahead to the letters that can start
-# a marker, and `looks_like_course_code` checks the word boundary of each candidate.
+
+def _by_first_letter(words: Iterable[str]) -> str:
+    """`initialize_adam`, `initialize_velocity` -> `i(?:nitialize_velocity|nitialize_adam)`:
+    an alternation grouped by first letter, so that at each candidate position the engine
+    tries only the words that start there (a flat alternation of the Course's 37 function
+    names made the scan of a file twice as slow)."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(sorted(rests, key=len, reverse=True)) + ")"
+        for first, rests in groups.items()
+    )
+
+
+# The names that mark course code: the Course's own variable names, and the Course
+# functions that only the Course's code defines or calls (`_course_functions.MARKERS`). A
+# leading `\b` would make the regular expression try every position of the file (most of
+# the linter's time on a large tree that is not course code); without it, the engine skips
+# ahead to the letters that can start a marker, and `looks_like_course_code` checks the
+# word boundary of each candidate.
 _COURSE_MARKERS: Final = re.compile(
     r"(?:A_prev|dA_prev|dZ\d*|dW\d*|db\d+|W\d+|AL|dAL|layer_dims|"
-    r"initialize_parameters\w*|linear_forward|linear_backward|linear_activation_\w+|"
-    r"L_model_\w+|compute_cost|update_parameters|forward_propagation|backward_propagation|"
+    + _by_first_letter(MARKERS)
     # logistic regression, the course's first network: `np.dot(w.T, X)`
-    r"initialize_with_zeros|w\.T)\b"
+    + r"|w\.T)\b"
 )
 
-_ROLES: Final[tuple[tuple[re.Pattern[str], Role], ...]] = (
-    (re.compile(r"W(\d+|_?l)?"), "weight"),
-    (re.compile(r"b(\d+|_?l)?"), "bias"),
-    (re.compile(r"X|A|A_prev|A(\d+)|AL|A_?l"), "activation"),
-    (re.compile(r"dZ(\d+|_?l)?"), "dZ"),
-    (re.compile(r"Z(\d+|_?l)?"), "Z"),
-    (re.compile(r"dA|dA_prev|dA(\d+)|dAL"), "dA"),
-    (re.compile(r"Y"), "labels"),
-)
-
-_BIAS_GRADIENT: Final = re.compile(r"db(\d+|_?l|_prev)?")
-_LAYER_BIAS_GRADIENT: Final = re.compile(r"db(\d+|_?l)")
+# The role of each of the Course's letters (`parse_name`); the gradients of the
+# parameters have none: the rules that need them ask `is_bias_gradient`.
+_ROLES: Final[dict[str, Role]] = {
+    "W": "weight",
+    "b": "bias",
+    "A": "activation",
+    "dZ": "dZ",
+    "Z": "Z",
+    "dA": "dA",
+}
 
 
 def looks_like_course_code(source: str) -> bool:
@@ -46,7 +65,8 @@ def looks_like_course_code(source: str) -> bool:
 
 
 def key_name(node: ast.expr) -> str | None:
-    """The course name a dict entry stands for: `grads["db1"]` -> `db1`, `"W" + str(l)` -> `Wl`."""
+    """The course name a dict entry stands for: `grads["db1"]` -> `db1`, `"W" + str(l)` and
+    `f"W{l}"` -> `Wl` (the key of layer `l`, `make_key("W", "l")`)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if (
@@ -55,11 +75,11 @@ def key_name(node: ast.expr) -> str | None:
         and isinstance(node.left, ast.Constant)
         and isinstance(node.left.value, str)
     ):
-        return node.left.value + "l"
+        return make_key(node.left.value, "l")
     if isinstance(node, ast.JoinedStr) and node.values:
         first = node.values[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            return first.value + "l"
+            return make_key(first.value, "l")
     return None
 
 
@@ -72,66 +92,54 @@ def course_name(node: ast.expr) -> str | None:
     return None
 
 
+# The vocabulary's reading of a name, kept: rules ask about the same few names at every
+# use, and the reading is the linter's most frequent question in course code.
+_parsed = functools.lru_cache(maxsize=1024)(parse_name)
+
+
 def role_of(name: str) -> Role | None:
     """The course role of `name` (`"W1"` -> `"weight"`), or `None` for any other name."""
-    for pattern, role in _ROLES:
-        if pattern.fullmatch(name):
-            return role
-    return None
+    if name == "Y":
+        return "labels"
+    parsed = _parsed(name)
+    return None if parsed is None else _ROLES.get(parsed[0])
 
 
 def is_bias_gradient(name: str) -> bool:
-    """`db`, `db1`, `db_l`, `dbl`: names that must have the shape of `b[l]`."""
-    return _BIAS_GRADIENT.fullmatch(name) is not None
+    """`db`, `db1`, `db_l`, `dbl`, `db_prev`: names that must have the shape of `b[l]`."""
+    if not name.startswith("db"):
+        return False
+    parsed = _parsed(name)
+    return parsed is not None and parsed[0] == "db"
 
 
 def is_layer_bias_gradient(name: str) -> bool:
-    """A bias gradient that names its layer (`db1`, `grads["db" + str(l)]`): never a scalar."""
-    return _LAYER_BIAS_GRADIENT.fullmatch(name) is not None
+    """A bias gradient that names its layer (`db1`, `db_l`, `grads["db" + str(l)]`): never a
+    scalar. A bare `db` may be logistic regression's, which is one."""
+    parsed = _parsed(name)
+    return parsed is not None and parsed[0] == "db" and name != "db" and parsed[1] != "l-1"
 
 
 def label(name: str) -> str:
     """The course notation for a name: `W1` -> `W[1]`, `A_prev` -> `A[l-1]`, `X` -> `A[0]`."""
-    if name == "X":
-        return "A[0]"
-    if name == "AL":
-        return "A[L]"
-    if name.endswith("_prev"):
-        return name[: -len("_prev")] + "[l-1]"
-    match = re.fullmatch(r"(d?[A-Za-z])_?(\d+|l)", name)
-    if match:
-        return f"{match.group(1)}[{match.group(2)}]"
-    if name in ("W", "b", "A", "Z", "dZ", "dA", "dW", "db"):
-        return f"{name}[l]"
-    return name
+    return course_label(name)
 
 
-def _layer(name: str) -> tuple[str, str]:
-    """The layer a name belongs to and the one before it: `W2` -> `("2", "1")`."""
-    if name == "X":
-        return "0", "-1"
-    if name in ("AL", "dAL", "Y"):
-        return "L", "L-1"
-    if name.endswith("_prev"):
-        return "l-1", "l-2"
-    digits = re.search(r"(\d+)$", name)
-    if digits:
-        layer = int(digits.group(1))
-        return str(layer), str(layer - 1)
-    return "l", "l-1"
+def _layer(name: str) -> int | str:
+    """The layer a name belongs to: `W2` -> `2`, `X` -> `0`, `AL` and `Y` -> `"L"`."""
+    parsed = _parsed(name)
+    if parsed is None:
+        return "L" if name == "Y" else "l"
+    return parsed[1]
 
 
 def rows_label(name: str) -> str:
     """The number of rows of a course name: `W2` -> `n[2]`, `W` -> `n[l]`."""
-    return f"n[{_layer(name)[0]}]"
+    return n(_layer(name))
 
 
 def shape_label(name: str) -> str:
     """The course shape of a course name: `W2` -> `(n[2], n[1])`, `A_prev` -> `(n[l-1], m)`."""
     role = role_of(name)
-    layer, previous = _layer(name)
-    if role == "weight":
-        return f"(n[{layer}], n[{previous}])"
-    if role == "bias":
-        return f"(n[{layer}], 1)"
-    return f"(n[{layer}], m)"
+    letter = "W" if role == "weight" else "b" if role == "bias" else "A"
+    return symbols_text(symbols_of(letter, _layer(name)))

@@ -12,13 +12,14 @@ course notation.
 import ast
 from collections.abc import Iterable
 
+from .._vocabulary import shape_text
 from . import _naming as naming
 from ._evidence import Orientation, orientation
 from ._infer import text_of
 from ._interpreter import ShapeInterpreter
 from ._messages import MESSAGES
 from ._scopes import ScopeFacts, any_layer_context
-from ._shapes import Fact, shape_text
+from ._shapes import Fact
 
 RawFinding = tuple[int, int, str, str, int | None]
 """`(line, col_offset, code, message, cell)`; the column is 0-based as in `ast`."""
@@ -102,6 +103,18 @@ class RuleBase(ShapeInterpreter):
         if isinstance(node, ast.Attribute) and node.attr == "T":
             node, transposed = node.value, True
         return naming.course_name(node), transposed
+
+    @staticmethod
+    def _var(target: ast.expr | None, name: str = "") -> str:
+        """How a message names the value a rule speaks of: the user's own variable (`db1`),
+        a dict entry in course notation (`grads["db" + str(l)]` -> `db[l]`), else `name`."""
+        if target is None:
+            return name
+        if isinstance(target, ast.Name):
+            return target.id
+        course = naming.course_name(target)
+        labelled = naming.label(course) if course is not None else course
+        return labelled if labelled and labelled != course else text_of(target)
 
     def _rows_bias(self, name: str) -> bool:
         """A bias made rank-1 in a module with examples as rows (`b1 = np.zeros(n_h)` next

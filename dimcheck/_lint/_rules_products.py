@@ -5,10 +5,12 @@ cannot broadcast (DC404).
 
 import ast
 
+from .._vocabulary import formula as course_formula
+from .._vocabulary import shape_text
 from . import _naming as naming
 from ._infer import text_of
 from ._rule_base import RuleBase
-from ._shapes import Fact, broadcast, shape_text, surely_different
+from ._shapes import Fact, broadcast, surely_different
 
 
 class ProductRules(RuleBase):
@@ -29,10 +31,10 @@ class ProductRules(RuleBase):
                 continue
             w_text, o_text = text_of(weight), text_of(other)
             if other_role == "dZ":
-                formula = "dA[l-1] = W[l].T dZ[l]"
+                formula = course_formula("dA")
                 fix = f"np.dot({w_text if weight_t else w_text + '.T'}, {o_text})"
             else:
-                formula = "Z[l] = W[l] A[l-1] + b[l]"
+                formula = course_formula("Z")
                 fix = f"np.dot({w_text}, {o_text})"
             self.add_error(
                 "DC401",
@@ -68,9 +70,9 @@ class ProductRules(RuleBase):
             return False
         w_text, o_text = text_of(right), text_of(left)
         if left_role == "dZ":
-            formula, fix = "dA[l-1] = W[l].T dZ[l]", f"np.dot({w_text}.T, {o_text})"
+            formula, fix = course_formula("dA"), f"np.dot({w_text}.T, {o_text})"
         else:
-            formula, fix = "Z[l] = W[l] A[l-1] + b[l]", f"np.dot({w_text}, {o_text})"
+            formula, fix = course_formula("Z"), f"np.dot({w_text}, {o_text})"
         self.add_error(
             "DC402",
             node,

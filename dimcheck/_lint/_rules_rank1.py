@@ -1,9 +1,9 @@
 """DC1xx: rank-1 arrays, made (DC101), transposed (DC102), or meeting a matrix (DC103)."""
 
 import ast
-import re
 from typing import Final
 
+from .._vocabulary import parse_name, rank1_hint
 from . import _naming as naming
 from ._infer import (
     FILLED,
@@ -17,8 +17,15 @@ from ._infer import (
 from ._rule_base import RuleBase, vector_dim
 from ._shapes import Fact
 
-# Names of parameters and their gradients: `W1`, `b`, `db2`, `dw`, `b_l`.
-PARAMETER_NAMES: Final = re.compile(r"d?[wWb](\d+|_?l)?")
+# The letters of parameters and their gradients, whose names (`W1`, `b`, `db2`, `b_l`, and
+# logistic regression's lowercase `w`, `dw`) the vocabulary reads (`parse_name`).
+_PARAMETER_LETTERS: Final = frozenset({"W", "b", "dW", "db"})
+
+
+def is_parameter_name(name: str) -> bool:
+    """`W1`, `b`, `db2`, `dw`, `b_l`: a parameter or its gradient, which is never data."""
+    parsed = parse_name(name, lowercase=True)
+    return parsed is not None and parsed[0] in _PARAMETER_LETTERS
 
 
 def _before_flattening(node: ast.expr) -> ast.expr | None:
@@ -38,7 +45,7 @@ class Rank1Rules(RuleBase):
     def check_assignment(self, target: ast.expr, value: ast.expr) -> None:
         name = naming.course_name(target)
         if name is not None:
-            self.check_for_dc101_filled(name, value)
+            self.check_for_dc101_filled(name, target, value)
         super().check_assignment(target, value)
 
     def check_for_dc101_random(self, node: ast.Call, function: str) -> None:
@@ -53,7 +60,9 @@ class Rank1Rules(RuleBase):
             return
         if self._rows_bias(target) or self._data_not_parameters(target):
             return
-        self.add_error("DC101", node, expr=text_of(node), dim=text_of(dim_node), fix=fix)
+        var = target or text_of(node)
+        rank1 = rank1_hint(var, text_of(dim_node), fix=fix)
+        self.add_error("DC101", node, expr=text_of(node), dim=text_of(dim_node), rank1=rank1)
 
     def _rank1_random(self, node: ast.Call, function: str) -> tuple[ast.expr, str] | None:
         """The dimension of a random call that makes a rank-1 array, and the fix."""
@@ -89,15 +98,15 @@ class Rank1Rules(RuleBase):
         data generator such as the Course's `load_planar_dataset(randomness, seed)`,
         with its `np.random.randn(N) * randomness`), a rank-1 random array is data,
         not a bias. A parameter name (`b1 = ...`) is a parameter wherever it is made."""
-        if PARAMETER_NAMES.fullmatch(target):
+        if is_parameter_name(target):
             return False
         scope = self.scopes[-1]
         if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
             return False  # a module or notebook cell: the lecture's `a = np.random.randn(5)`
         return not self.facts().parameter_code
 
-    def check_for_dc101_filled(self, target_name: str, value: ast.expr) -> None:
-        if not (isinstance(value, ast.Call) and PARAMETER_NAMES.fullmatch(target_name)):
+    def check_for_dc101_filled(self, target_name: str, target: ast.expr, value: ast.expr) -> None:
+        if not (isinstance(value, ast.Call) and is_parameter_name(target_name)):
             return
         function = self.numpy.resolve(value.func)
         if function not in FILLED or self.facts().reshaped(self.created_for.get(id(value), "")):
@@ -116,8 +125,8 @@ class Rank1Rules(RuleBase):
         else:
             return
         dim = text_of(dim_node)
-        fix = f"{text_of(value.func)}(({dim}, 1))"
-        self.add_error("DC101", value, expr=text_of(value), dim=dim, fix=fix)
+        rank1 = rank1_hint(self._var(target), dim, fix=f"{text_of(value.func)}(({dim}, 1))")
+        self.add_error("DC101", value, expr=text_of(value), dim=dim, rank1=rank1)
 
     def check_for_dc102(self, node: ast.Attribute) -> None:
         fact = self.shape_of(node.value)

@@ -6,6 +6,7 @@ that meets a matrix (DC202).
 import ast
 from typing import Final
 
+from .._vocabulary import n, rank1_hint, single_number_hint
 from . import _naming as naming
 from ._infer import int_constant, keyword, text_of
 from ._rule_base import RuleBase, vector_dim
@@ -24,6 +25,11 @@ def _keywords_set(call: ast.Call, **values: bool | int) -> ast.Call:
 
 def _with_keywords(call: ast.Call, **values: bool | int) -> str:
     return text_of(_keywords_set(call, **values))
+
+
+def _method(call: ast.Call) -> str:
+    """`"mean"` for `dZ.mean()`; `"sum"` for any other call."""
+    return call.func.attr if isinstance(call.func, ast.Attribute) else "sum"
 
 
 class ReductionRules(RuleBase):
@@ -62,7 +68,11 @@ class ReductionRules(RuleBase):
                     return False  # examples as rows: b is (n[l],) and axis 0 is right
                 fix = _with_keywords(reduction, keepdims=True)
                 self.add_error(
-                    "DC201", reduction, expr=text_of(reduction), target=text_of(target), fix=fix
+                    "DC201",
+                    reduction,
+                    expr=text_of(reduction),
+                    target=text_of(target),
+                    rank1=rank1_hint(self._var(target), n("l"), fix=fix),
                 )
                 return True
             if (
@@ -71,8 +81,16 @@ class ReductionRules(RuleBase):
                 and (naming.is_layer_bias_gradient(target_name) or self.layer_context)
             ):
                 fix = _with_keywords(reduction, axis=1, keepdims=True)
+                function = self.numpy.resolve(reduction.func) or _method(reduction)
+                single = single_number_hint(
+                    self._var(target), fix=fix, reduction=f"np.{function.removeprefix('nan')}"
+                )
                 self.add_error(
-                    "DC203", reduction, expr=text_of(reduction), target=text_of(target), fix=fix
+                    "DC203",
+                    reduction,
+                    expr=text_of(reduction),
+                    target=text_of(target),
+                    single=single,
                 )
                 return True
         return False
@@ -111,7 +129,9 @@ class ReductionRules(RuleBase):
             expr=text_of(call),
             column=text_of(column),
             target=text_of(target),
-            fix=fix if len(fix) <= 100 else ast.unparse(kept),
+            rank1=rank1_hint(
+                self._var(target), n("l"), fix=fix if len(fix) <= 100 else ast.unparse(kept)
+            ),
         )
         return True
 

@@ -3,6 +3,7 @@
 A dimension is an `int` when the source gives a number, a `str` naming the
 symbol it came from (`"n_h"`), or `None` when unknown. Two dimensions are only
 ever called different when both are numbers: `n_h` and `n_x` may well be equal.
+Messages print a fact's dimensions with the vocabulary's `shape_text`: `(n_h, ?)`.
 """
 
 from dataclasses import dataclass
@@ -42,17 +43,6 @@ class Fact:
 
     def with_dims(self, dims: tuple[Dim, ...], origin: Origin = "derived") -> "Fact":
         return Fact(dims, origin, self.source, self.line)
-
-
-def dim_text(dim: Dim) -> str:
-    return "?" if dim is None else str(dim)
-
-
-def shape_text(dims: tuple[Dim, ...]) -> str:
-    """`(3, 4)`, `(n_h, ?)`, `(5,)`."""
-    if len(dims) == 1:
-        return f"({dim_text(dims[0])},)"
-    return "(" + ", ".join(dim_text(d) for d in dims) + ")"
 
 
 def surely_different(a: Dim, b: Dim) -> bool:

@@ -5,7 +5,10 @@ does (the Course's code and initialiser, `randn * 0.01`, zero biases) and reads 
 message; the core sentence is the course vocabulary's fix hint for that mistake
 (`dimcheck._vocabulary`), with the student's variable name and the sizes left open.
 Every entry point takes the sentence from the vocabulary, so a change of wording there
-is a change everywhere.
+is a change everywhere. `dimcheck lint` sees the mistakes that are visible in the source
+(a rank-1 `b`, `db` without `keepdims=True` or summed over every axis) before anything
+runs: its sentence is the vocabulary's with the fix written from the student's own line
+(`np.zeros((n_h, 1))` rather than a `reshape` afterwards).
 """
 
 import re
@@ -30,13 +33,18 @@ LAYER_DIMS = [N0, N1, N2]
 
 
 def core(hint: str) -> str:
-    """The vocabulary's sentence as a pattern: any variable name (`VAR`), any size (`999`)."""
-    return re.escape(hint.strip()).replace("VAR", r"\w+").replace("999", r"\d+")
+    """The vocabulary's sentence as a pattern: any variable name (`VAR`: `db1`, or `b[l]` in
+    course notation), any size (`999`), any fix written from the student's line (`FIX`)."""
+    pattern = re.escape(hint.strip()).replace("VAR", r"[\w\[\]]+").replace("999", r"\d+")
+    return pattern.replace("FIX", ".+")
 
 
 RANK_1 = core(vocabulary.rank1_hint("VAR", 999))
+RANK_1_IN_SOURCE = core(vocabulary.rank1_hint("VAR", 999, fix="FIX"))
 TRANSPOSED = core(vocabulary.transpose_hint("VAR"))
 SQUEEZE = r"is a \(1, 1\) array: squeeze it to a scalar"
+SUMMED = core(vocabulary.single_number_hint("VAR"))
+SUMMED_IN_SOURCE = core(vocabulary.single_number_hint("VAR", fix="FIX"))
 
 
 def student(old: str = "", new: str = "") -> types.ModuleType:
@@ -61,6 +69,12 @@ def parameters(**replaced: Any) -> dict[str, np.ndarray]:
 
 X = np.random.default_rng(2).standard_normal((N0, M))
 Y = np.array([[0.0, 1.0, 1.0, 0.0]])
+
+
+def linted(old: str, new: str) -> str:
+    """What `dimcheck lint` says of the Course's deep network with `old` replaced by `new`."""
+    assert old in STUDENT, old
+    return "\n".join(str(finding) for finding in dimcheck.lint_source(STUDENT.replace(old, new)))
 
 
 def train_instrumented(module: types.ModuleType, X: np.ndarray = X) -> None:
@@ -105,6 +119,16 @@ def backward_without_keepdims(
 
 
 @dimcheck.shapes
+def backward_summed_over_every_axis(
+    dZ: Float[np.ndarray, "n_l m"], A_prev: Float[np.ndarray, "n_prev m"]
+) -> tuple[Float[np.ndarray, "n_l n_prev"], Float[np.ndarray, "n_l 1"]]:
+    m = A_prev.shape[1]
+    dW = dZ @ A_prev.T / m
+    db = 1 / m * np.sum(dZ)
+    return dW, db  # the mistake: db is a single number
+
+
+@dimcheck.shapes
 def backward_with_dW_transposed(
     dZ: Float[np.ndarray, "n_l m"], A_prev: Float[np.ndarray, "n_prev m"]
 ) -> tuple[Float[np.ndarray, "n_l n_prev"], Float[np.ndarray, "n_l 1"]]:
@@ -128,7 +152,8 @@ DW_LINE = "dW = 1 / m * np.dot(dZ, A_prev.T)"
 INIT_W = "np.random.randn(layer_dims[l], layer_dims[l - 1])"
 INIT_B = 'parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))'
 COST_LINE = "cost = np.squeeze(cost)"
-
+INIT_B1 = "b1 = np.zeros((n_h, 1))"
+SUMMED_LINE = "db = 1 / m * np.sum(dZ)"
 CELLS: list[Any] = [
     # --- a rank-1 b, (n[1],) instead of (n[1], 1)
     ("rank-1 b", "@shapes", lambda: linear_forward(X, parameters()["W1"], RANK_1_B), RANK_1),
@@ -145,6 +170,13 @@ CELLS: list[Any] = [
         "check_parameters",
         lambda: dimcheck.check_parameters(parameters(b1=RANK_1_B), LAYER_DIMS),
         RANK_1,
+    ),
+    ("rank-1 b", "lint", lambda: linted(INIT_B1, "b1 = np.zeros(n_h)"), RANK_1_IN_SOURCE),
+    (
+        "rank-1 b",
+        "lint (a dict entry)",
+        lambda: linted(INIT_B, 'parameters["b" + str(l)] = np.zeros(layer_dims[l])'),
+        RANK_1_IN_SOURCE,
     ),
     pytest.param(
         "rank-1 b",
@@ -185,11 +217,51 @@ CELLS: list[Any] = [
         ),
         RANK_1,
     ),
+    (
+        "db without keepdims",
+        "lint",
+        lambda: linted(DB_LINE, "db = 1 / m * np.sum(dZ, axis=1)"),
+        RANK_1_IN_SOURCE,
+    ),
     pytest.param(
         "db without keepdims",
         "check_functions",
         lambda: check_functions(student(DB_LINE, "db = 1 / m * np.sum(dZ, axis=1)")),
         RANK_1,
+    ),
+    # --- db summed over every axis, a single number (one line of the notes writes it so)
+    pytest.param(
+        "db summed over every axis",
+        "@shapes",
+        lambda: backward_summed_over_every_axis(np.ones((N1, M)), X),
+        SUMMED,
+    ),
+    pytest.param(
+        "db summed over every axis",
+        "instrument",
+        lambda: train_instrumented(student(DB_LINE, SUMMED_LINE)),
+        SUMMED,
+    ),
+    (
+        "db summed over every axis",
+        "check_gradients",
+        lambda: dimcheck.check_gradients(
+            {
+                "dW1": np.zeros((N1, N0)),
+                "db1": np.float64(0.3),
+                "dW2": np.zeros((N2, N1)),
+                "db2": np.zeros((N2, 1)),
+            },
+            parameters(),
+        ),
+        SUMMED,
+    ),
+    ("db summed over every axis", "lint", lambda: linted(DB_LINE, SUMMED_LINE), SUMMED_IN_SOURCE),
+    pytest.param(
+        "db summed over every axis",
+        "check_functions",
+        lambda: check_functions(student(DB_LINE, SUMMED_LINE)),
+        SUMMED,
     ),
     # --- W initialised transposed, (n[l-1], n[l])
     ("W transposed", "@shapes", lambda: linear_forward(X, W_T, parameters()["b1"]), TRANSPOSED),
@@ -305,7 +377,14 @@ def message_of(make_the_mistake: Callable[[], Any]) -> str:
     return str(result)
 
 
-@pytest.mark.parametrize(("mistake", "entry", "make_the_mistake", "sentence"), CELLS)
+def _cell_id(cell: Any) -> str:
+    values = cell.values if hasattr(cell, "values") else cell
+    return f"{values[0]} via {values[1]}"
+
+
+@pytest.mark.parametrize(
+    ("mistake", "entry", "make_the_mistake", "sentence"), CELLS, ids=[_cell_id(c) for c in CELLS]
+)
 def test_one_mistake_reads_the_same_from_every_entry_point(
     mistake: str, entry: str, make_the_mistake: Callable[[], Any], sentence: str
 ) -> None:
@@ -314,12 +393,14 @@ def test_one_mistake_reads_the_same_from_every_entry_point(
 
 
 def test_every_mistake_is_tried_on_every_dimcheck_entry_point() -> None:
-    # The table's rows: six mistakes, each through @shapes and (where it can arise there)
-    # instrument and the rule checks.
+    # The table's rows: seven mistakes, each through @shapes and (where it can arise there)
+    # instrument and the rule checks; the linter wherever the mistake is in the source.
     seen: dict[str, set[str]] = {}
     for cell in CELLS:
         values = cell.values if hasattr(cell, "values") else cell
         seen.setdefault(values[0], set()).add(values[1])
-    assert len(seen) == 6
+    assert len(seen) == 7
     assert all({"@shapes", "instrument"} <= entries for entries in seen.values())
     assert all("check_functions" in entries for entries in seen.values())
+    in_source = ("rank-1 b", "db without keepdims", "db summed over every axis")
+    assert all("lint" in seen[mistake] for mistake in in_source)

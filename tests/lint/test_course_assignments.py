@@ -5,6 +5,7 @@ import textwrap
 import pytest
 
 from dimcheck._lint import Finding, lint_source
+from dimcheck._vocabulary import rank1_hint
 
 
 def lint(code: str) -> list[Finding]:
@@ -134,7 +135,7 @@ def test_rank_1_from_a_generator_is_reported_with_its_own_fix(
     text = f"import numpy as np\n{setup}\nn_h = 4\nb1 = {call}\n"
     (finding,) = lint_source(text)
     assert finding.code == "DC101"
-    assert f"Give both dimensions: {fix} for a column" in finding.message
+    assert rank1_hint("b1", "n_h", fix=fix) in finding.message
 
 
 @pytest.mark.parametrize("parameter", ["rng", "rng: np.random.Generator", "g: Generator"])
@@ -217,7 +218,8 @@ def test_the_squeeze_fix_is_the_same_line_without_the_squeeze() -> None:
         return db
     """
     (finding,) = lint(text)
-    assert finding.message.endswith("Keep the column: write np.sum(dZ, axis=1, keepdims=True) / m.")
+    fix = "np.sum(dZ, axis=1, keepdims=True) / m"
+    assert finding.message.endswith(rank1_hint("db", "n[l]", fix=fix))
 
 
 def test_a_squeezed_db_is_reported_once_not_again_where_it_is_used() -> None:

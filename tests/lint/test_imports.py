@@ -1,30 +1,53 @@
-"""The linter needs only the standard library, and never imports what it lints."""
+"""The linter needs only the standard library, and never imports what it lints.
+
+Besides its own modules, it reads the one course vocabulary and the one table of the
+Course functions, two pure-Python leaves of the run-time checker.
+"""
 
 import ast
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import dimcheck._lint
 
 LINT_PACKAGE = Path(dimcheck._lint.__file__).parent
+# The run-time checker's modules the linter may read: leaves that import only the standard
+# library (checked below), so that one fact about the course lives in one place.
+SHARED_LEAVES = ("_vocabulary", "_course_functions")
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """`(level, module)` of every import in a file: `(0, "re")`, `(2, "_vocabulary")`."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(0, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module or ""))
+    return found
 
 
 def test_linter_modules_import_only_the_standard_library_and_each_other() -> None:
     for path in sorted(LINT_PACKAGE.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                modules = [node.module or ""]
-            elif isinstance(node, ast.ImportFrom):
-                # Only siblings inside the linter package, never the run-time checker.
-                assert node.level == 1, (path.name, node.module)
-                continue
+        for level, module in _imports(path):
+            if level == 2:
+                # Of the run-time checker, only its pure-Python leaves.
+                assert module in SHARED_LEAVES, (path.name, module)
+            elif level == 1:
+                continue  # a sibling inside the linter package
             else:
-                continue
-            for module in modules:
+                assert level == 0, (path.name, module)
                 assert module.partition(".")[0] in sys.stdlib_module_names, (path.name, module)
+
+
+@pytest.mark.parametrize("leaf", SHARED_LEAVES)
+def test_the_shared_leaves_import_only_the_standard_library(leaf: str) -> None:
+    for level, module in _imports(LINT_PACKAGE.parent / f"{leaf}.py"):
+        assert level == 0, (leaf, module)
+        assert module.partition(".")[0] in sys.stdlib_module_names, (leaf, module)
 
 
 def test_linter_runs_with_numpy_and_pytest_unimportable(tmp_path: Path) -> None:
