@@ -20,10 +20,19 @@ Run: `python benchmarks/bench_dimcheck.py [--repeats N]`. Prints
    `[20, 7, 5, 3, 1]` one, where the fixed per-call cost weighs most;
 3. a `models.DeepNetwork` training step at m = 64 with its `@dimcheck.shapes` checks on
    vs off (`dimcheck.disable()` at run time; and `DIMCHECK=0`, in a subprocess, where the
-   decorators return the plain functions).
+   decorators return the plain functions);
+4. `dimcheck.instrument` on the Course's own code (`tests/course`): one training step of
+   `c1w4_deep_v3` (`L_model_forward`, `compute_cost`, `L_model_backward`,
+   `update_parameters`) on `[20, 7, 5, 3, 1]`, m = 64, instrumented vs plain (target:
+   ratio <= 2); and one step of every Course assignment as `dimcheck check` and
+   `%load_ext dimcheck` run it (the same wrapping: `exercise`, the assignment's functions
+   once each on a generated problem), instrumented vs plain, the worst ratio printed.
+   The training-step figures (2 and 4) are CPU time of the process, medians of
+   interleaved rounds (`cpu_rounds`).
 
-Times are the minimum over repeats (the least disturbed run on a shared machine);
-ratios compare figures measured side by side in this run. Exits 1 if a target is missed.
+The per-call figures (1) are the minimum over repeats (the least disturbed run on a shared
+machine); ratios compare figures measured side by side in this run. Exits 1 if a target
+is missed.
 """
 
 from __future__ import annotations
@@ -33,17 +42,26 @@ import functools
 import inspect
 import itertools
 import os
+import statistics
 import subprocess
 import sys
+import time
 import timeit
+import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-import numpy as np
-from jaxtyping import Float, jaxtyped
-from typeguard import check_type
+# One BLAS thread, as issue 14's figures were measured: the CPU time of a step is then the
+# step's own, not that of BLAS threads spinning on the other core (set before numpy loads).
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
-import dimcheck
+import numpy as np  # noqa: E402
+from jaxtyping import Float, jaxtyped  # noqa: E402
+from typeguard import check_type  # noqa: E402
+
+import dimcheck  # noqa: E402
 
 M = 64
 COURSE_4_LAYER = [12288, 20, 7, 5, 1]
@@ -51,6 +69,8 @@ SMALL_4_LAYER = [20, 7, 5, 3, 1]
 CALL_TARGET_US = 2.0
 IMPORT_TARGET_MS = 200.0  # `dimcheck lint`'s whole start-up budget
 STEP_TARGET = 1.3
+INSTRUMENT_TARGET = 2.0  # issue 14: instrumentation cheap enough to leave on
+ROOT = Path(__file__).resolve().parent.parent  # for the Course corpus in tests/course
 IMPORTED = {
     "import dimcheck": "import dimcheck",
     "from dimcheck import shapes": "from dimcheck import shapes",
@@ -246,6 +266,8 @@ def per_call(repeats: int) -> dict[str, list[float]]:
 
 
 def step_ratio(layer_dims: list[int], repeats: int) -> tuple[float, float]:
+    """(undecorated, decorated) CPU seconds of one training step: medians of rounds that
+    take turns (see `cpu_rounds`)."""
     rng = np.random.default_rng(1)
     X = rng.standard_normal((layer_dims[0], M))
     Y = (rng.random((1, M)) > 0.5).astype(np.float64)
@@ -255,15 +277,14 @@ def step_ratio(layer_dims: list[int], repeats: int) -> tuple[float, float]:
     ]
     plain = {fn.__name__: fn for fn in OPS}
     checked = {fn.__name__: dimcheck.shapes(fn) for fn in OPS}
-    # Many short interleaved rounds: on a shared machine the minimum of each then comes
-    # from a quiet moment, which a few long rounds rarely give a 13 ms step. One step per
-    # round for the big network, so that plain and checked steps alternate closely.
-    number, rounds = (1, 20 * repeats) if layer_dims[0] > 1000 else (500, 4 * repeats)
-    plain_t, checked_t = [], []
-    for _ in range(rounds):
-        plain_t.append(best(lambda: training_step(plain, list(initial), X, Y), number, 1))
-        checked_t.append(best(lambda: training_step(checked, list(initial), X, Y), number, 1))
-    return min(plain_t), min(checked_t)
+    figures = cpu_rounds(
+        {
+            "plain": lambda: training_step(plain, list(initial), X, Y),
+            "checked": lambda: training_step(checked, list(initial), X, Y),
+        },
+        10 * repeats,
+    )
+    return figures["plain"], figures["checked"]
 
 
 MODELS_STEP = """
@@ -323,6 +344,85 @@ def models_step(layer_dims: list[int], repeats: int) -> tuple[float, float, floa
     return on, off_runtime, off_env
 
 
+def cpu_rounds(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """CPU seconds of the process per call of each contender (`time.process_time`, BLAS
+    threads included): the median of `rounds` interleaved rounds (each contender once per
+    round, in turn), each timing as many calls as make about 20 ms.
+
+    CPU time rather than wall-clock time: on a shared machine the wall clock also counts
+    the moments the process waits for a core, which a ratio of small figures cannot stand.
+    """
+    timers = {}
+    for name, fn in contenders.items():
+        fn()  # warm up
+        start = time.process_time()
+        fn()
+        once = max(time.process_time() - start, 1e-6)
+        timers[name] = (timeit.Timer(fn, timer=time.process_time), max(1, int(0.02 / once)))
+    figures: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, (timer, number) in timers.items():
+            figures[name].append(timer.timeit(number) / number)
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def course_step(layer_dims: list[int], rounds: int) -> tuple[float, float]:
+    """(plain, instrumented) CPU seconds of one Course training step (medians)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.course import get
+
+    plain, checked = (get("c1w4_deep_v3").load() for _ in range(2))
+    dimcheck.instrument(checked)
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((layer_dims[0], M))
+    Y = (rng.random((1, M)) > 0.5).astype(np.float64)
+
+    def stepper(course: Any) -> Callable[[], object]:
+        parameters = course.initialize_parameters_deep(layer_dims)
+
+        def step() -> None:
+            nonlocal parameters
+            AL, caches = course.L_model_forward(X, parameters)
+            course.compute_cost(AL, Y)
+            grads = course.L_model_backward(AL, Y, caches)
+            parameters = course.update_parameters(parameters, grads, 0.0075)
+
+        return step
+
+    figures = cpu_rounds({"plain": stepper(plain), "instrumented": stepper(checked)}, rounds)
+    return figures["plain"], figures["instrumented"]
+
+
+def assignment_steps(rounds: int) -> dict[str, tuple[float, float]]:
+    """Per Course assignment: (plain, instrumented) CPU seconds of one `exercise`."""
+    sys.path.insert(0, str(ROOT))
+    from dimcheck._exercise import exercise
+    from dimcheck._recognise import recognise
+    from tests.course import correct
+
+    figures = {}
+    for implementation in correct():
+        plain, checked = (implementation.load() for _ in range(2))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            dimcheck.instrument(checked, convention=implementation.convention)  # type: ignore[arg-type]
+        found = {"plain": recognise(plain), "instrumented": recognise(checked)}
+        if not found["plain"]:
+            continue
+
+        def run(recognised: Any) -> Callable[[], object]:
+            def once() -> None:
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    exercise(recognised)
+
+            return once
+
+        timed = cpu_rounds({name: run(r) for name, r in found.items()}, rounds)
+        figures[implementation.name] = (timed["plain"], timed["instrumented"])
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
@@ -376,12 +476,41 @@ def main() -> int:
             else "no target: the fixed per-call cost at its most visible"
         )
         calls = 5 * (len(dims) - 1)  # per layer 2 forward, 2 backward (relu' below L), + cost
-        print(f"Course-style training step {dims}, m = {M}, {calls} decorated calls:")
+        print(
+            f"Course-style training step {dims}, m = {M}, {calls} decorated calls,"
+            f" CPU time, median of {10 * repeats} interleaved rounds:"
+        )
         print(
             f"  undecorated {plain_s * 1e6:9.1f} us, decorated {checked_s * 1e6:9.1f} us,"
             f" ratio {ratio:.3f} ({verdict})"
         )
         ok &= ratio <= STEP_TARGET or not has_target
+
+    plain_s, instrumented_s = course_step(SMALL_4_LAYER, 10 * repeats)
+    ratio = instrumented_s / plain_s
+    met = "met" if ratio <= INSTRUMENT_TARGET else "MISSED"
+    print(
+        f"dimcheck.instrument, one Course training step (c1w4_deep_v3) {SMALL_4_LAYER},"
+        f" m = {M}, CPU time, median of {10 * repeats} interleaved rounds:"
+    )
+    print(
+        f"  plain {plain_s * 1e6:8.1f} us, instrumented {instrumented_s * 1e6:8.1f} us,"
+        f" ratio {ratio:.2f} (+{(instrumented_s - plain_s) * 1e6:.0f} us per step;"
+        f" target <= {INSTRUMENT_TARGET}: {met})"
+    )
+    ok &= ratio <= INSTRUMENT_TARGET
+    steps = assignment_steps(2 * repeats)
+    print(
+        "One step of each Course assignment as `dimcheck check` / `%load_ext dimcheck` run it"
+        f" (exercise), CPU time, median of {2 * repeats} rounds:"
+    )
+    for name, (plain_s, instrumented_s) in steps.items():
+        print(
+            f"  {name:<26} plain {plain_s * 1e6:9.1f} us, instrumented"
+            f" {instrumented_s * 1e6:9.1f} us, ratio {instrumented_s / plain_s:5.2f}"
+        )
+    worst = max(steps, key=lambda name: steps[name][1] / steps[name][0])
+    print(f"  worst: {worst}, {steps[worst][1] / steps[worst][0]:.2f}x (reported, no target)")
 
     for dims in (COURSE_4_LAYER, SMALL_4_LAYER):
         figures = models_step(dims, 2 * repeats)

@@ -21,7 +21,7 @@ signature, hence the upper bound.
 """
 
 import sys
-from typing import Any
+from typing import Any, cast
 
 # The modules whose `TypeCheckError` a ShapeError joins when they are loaded.
 _ALSO_CATCHABLE_AS = ("typeguard", "jaxtyping")
@@ -54,9 +54,12 @@ class ShapeError(TypeError):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, message: str) -> None:
-        # Through typeguard's `TypeCheckError.__init__` when joined: it sets the (empty)
-        # path its `__str__` puts before the message.
         super().__init__(message)
+        # When joined, `TypeError` comes before the type-check errors in the method
+        # order and does not pass `__init__` on, so theirs is called here: typeguard's
+        # sets the (empty) path its `__str__` puts before the message.
+        for joined_in in type(self).__bases__[1:]:
+            cast(Any, joined_in).__init__(self, message)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Unpickled through the plain class, which joins what is loaded in that process.

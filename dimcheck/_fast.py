@@ -294,3 +294,53 @@ def compile_calls(
 
 # Stands for an argument not passed (and, to `fail`, for "no return value yet").
 MISSING = object()
+
+
+def compile_fits(slots: Sequence[Any]) -> Callable[..., dict[str, int] | None] | None:
+    """One yes-or-no check of several values against their slots, names shared.
+
+    For the instrument rules' fixed lists of slots (`rule_slot`: one array annotation of
+    names and sizes each), the checks are written out once as straight-line code, with
+    the dimension names in local variables seeded from a dict of known sizes.
+
+    **Arguments:**
+
+    - `slots`: the slots, in the order their values will be passed.
+
+    **Returns:** `fits(seed, *values)`, giving the sizes of every dimension name the slots
+    use (a new dict) when every value fits its slot with the sizes in `seed` (`{"n_l":
+    3}`, not modified) and the names bound in order, as `check_items` would find, and
+    `None` otherwise; or `None` when a slot is not of that simple kind (optional, a
+    union, non-arrays, `*k`, `...` or `n+1`), which callers then leave to the general
+    checks.
+    """
+    specs = []
+    for slot in slots:
+        if slot.optional or slot.others or len(slot.arrays) != 1:
+            return None
+        spec = slot.arrays[0]
+        if spec.var_kind != NO_VAR or spec.has_symbolic:
+            return None
+        specs.append(spec)
+    namespace: dict[str, Any] = {"broadcast": broadcast}
+    writer = MatchWriter(namespace, "    ", in_memo=False)
+    seeded = []
+    for spec in specs:
+        for dim in spec.pre:
+            if dim.kind == NAMED and dim.value not in writer.locals:
+                local = writer.locals[dim.value] = f"d{len(writer.locals)}"
+                seeded.append(f"    {local} = seed.get({dim.value!r})")
+    for number, spec in enumerate(specs):
+        writer.add(f"x = x{number}")
+        writer.array(spec, str(number), 0, lambda code: "return None", definite=False)
+    arguments = "".join(f", x{number}" for number in range(len(specs)))
+    sizes = ", ".join(f"{name!r}: {local}" for name, local in writer.locals.items())
+    lines = [
+        f"def fits(seed{arguments}):",
+        *seeded,
+        *writer.lines(),
+        f"    return {{{sizes}}}",
+    ]
+    exec(compile("\n".join(lines), "<dimcheck fits>", "exec"), namespace)
+    fits: Callable[..., dict[str, int] | None] = namespace["fits"]
+    return fits

@@ -9,12 +9,15 @@ course notation. Dicts are read through `canonical`, so that lowercase keys (`w1
 """
 
 import contextvars
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from ._decorator import check_items
 from ._errors import ShapeError
+from ._fits import dims_from_parameters, parameters_fit
+from ._match import check_slot
 from ._rules import (
     Checker,
     Convention,
@@ -22,10 +25,14 @@ from ._rules import (
     check_layer_dims,
     check_parameters,
     convention_note,
-    layer_dims_from_parameters,
 )
 from ._spec import Slot
 from ._vocabulary import make_key, parse_key, squeeze_hint
+
+
+def is_mapping(value: Any) -> bool:
+    """`isinstance(value, Mapping)`, a dict decided without the ABC machinery."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def canonical(values: Any) -> Any:
@@ -34,18 +41,46 @@ def canonical(values: Any) -> Any:
     Lowercase keys are a naming choice, not a shape mistake; anything that is not a
     dict comes back unchanged, and so does a dict whose keys are already canonical.
     """
-    if not isinstance(values, Mapping):
+    if not is_mapping(values):
         return values
+    if values.keys() <= _CANONICAL:
+        return values  # the common case, decided by one set operation in C
     renamed: dict[str, Any] = {}
     changed = False
     for key, value in values.items():
-        parsed = parse_key(key) if isinstance(key, str) else None
-        new = make_key(*parsed) if parsed else key
+        new = _canonical_key(key) if type(key) is str else key
         changed = changed or new != key
         if new in renamed:  # both "W1" and "w1": leave the dict as the student wrote it
             return values
         renamed[new] = value
     return renamed if changed else values
+
+
+# The keys of a Course dict are a handful, met on every call: each is read once.
+@functools.lru_cache(maxsize=1024)
+def _canonical_key(key: str) -> str:
+    parsed = parse_key(key)
+    new = make_key(*parsed) if parsed else key
+    if new == key and len(_CANONICAL) < 4096:
+        _CANONICAL.add(key)
+    return new
+
+
+# Keys met that `canonical` leaves as they are (bounded: keys come from user code).
+_CANONICAL: set[Any] = set()
+
+
+def _weight_layer(key: str) -> int | None:
+    """`"W2"` -> 2; `None` for any other key (`"w2"` included: `canonical` renames it)."""
+    parsed = parse_key(key, lowercase=False)
+    layer = parsed[1] if parsed is not None and parsed[0] == "W" else None
+    if len(_WEIGHT_LAYERS) > 4096:
+        _WEIGHT_LAYERS.clear()  # keys come from user code: keep the memo bounded
+    return layer
+
+
+# key -> `_weight_layer(key)`, for the keys met so far.
+_WEIGHT_LAYERS: dict[str, int | None] = {}
 
 
 def course_dA_keys(grads: Mapping[str, Any], layers: int) -> Mapping[str, Any]:
@@ -88,6 +123,9 @@ class Network:
         self.source = source
         # id(W) -> (W, l): which layer a weight matrix is, from the parameters seen.
         self._weights: dict[int, tuple[Any, int]] = {}
+        self._snapshot: list[tuple[Any, Any]] | None = None  # remembered, not read yet
+        # layer -> (the layer_dims they are of, the sizes `sizes(layer)` gives).
+        self._sizes: dict[int, tuple[list[int], dict[str, int]]] = {}
         # The A[l] the last forward layer returned, and l.
         self._last: tuple[Any, int] | None = None
 
@@ -98,18 +136,36 @@ class Network:
         )
 
     def learn(self, layer_dims: list[int], source: str) -> None:
-        if not self.fixed:
+        if not self.fixed and (layer_dims != self.layer_dims or source != self.source):
             self.layer_dims, self.source = layer_dims, source
 
     def remember(self, parameters: Mapping[str, Any]) -> None:
-        self._weights = {}
-        for key, value in parameters.items():
-            parsed = parse_key(key, lowercase=False)
-            if parsed is not None and parsed[0] == "W":
-                self._weights[id(value)] = (value, parsed[1])
+        """Remember which layer each `W[l]` of `parameters` is, as they are now.
+
+        A snapshot of the entries (the dict may be changed in place later), read into
+        the table `layer_of` uses only when asked: a training step remembers the
+        parameters three times and asks after the first only.
+        """
+        self._snapshot = list(parameters.items())
+
+    def _weight_table(self) -> dict[int, tuple[Any, int]]:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return self._weights
+        weights: dict[int, tuple[Any, int]] = {}
+        layers = _WEIGHT_LAYERS
+        for key, value in snapshot:
+            layer = layers.get(key) if type(key) is str else None
+            if layer is None and type(key) is str and key not in layers:
+                layer = layers[key] = _weight_layer(key)
+            if layer is not None:
+                weights[id(value)] = (value, layer)
+        self._weights, self._snapshot = weights, None
+        return weights
 
     def layer_of(self, W: Any, A_prev: Any = None) -> int | None:
-        known = self._weights.get(id(W))
+        weights = self._weights if self._snapshot is None else self._weight_table()
+        known = weights.get(id(W))
         if known is not None and known[0] is W:
             return known[1]
         if A_prev is not None and self._last is not None and self._last[0] is A_prev:
@@ -120,25 +176,37 @@ class Network:
         self._last = (A, layer) if layer is not None else None
 
     def seed(self, layer: int | None, AL: Any = None) -> tuple[dict[str, int], dict[str, str]]:
-        """Sizes known before a call: `n_l`, `n_prev` from `layer_dims` for layer `l`.
+        """Sizes known before a call, and where each came from (for messages).
 
-        With `AL` given (the cost and `L_model_backward`), `n_L` is seeded only when `AL`
-        is the `A[L]` the last forward layer returned: a cost tested on its own, with
-        arrays of another network, is then checked by the generic rule alone.
+        `n_l`, `n_prev` from `layer_dims` for layer `l`. With `AL` given (the cost and
+        `L_model_backward`), `n_L` is seeded only when `AL` is the `A[L]` the last forward
+        layer returned: a cost tested on its own, with arrays of another network, is then
+        checked by the generic rule alone.
         """
+        seed = dict(self.sizes(layer, AL))
+        return seed, dict.fromkeys(seed, self.source)
+
+    def sizes(self, layer: int | None, AL: Any = None) -> dict[str, int]:
+        """The sizes of `seed`, without their sources: read-only, shared between calls."""
         dims = self.layer_dims
         if dims is None:
-            return {}, {}
+            return _NONE
         if AL is not None:
             last = self._last
             if last is not None and last[0] is AL and last[1] == len(dims) - 1:
-                return {"n_L": dims[-1]}, {"n_L": self.source}
-            return {}, {}
+                return {"n_L": dims[-1]}
+            return _NONE
         if layer is None or not 1 <= layer < len(dims):
-            return {}, {}
-        seed = {"n_l": dims[layer], "n_prev": dims[layer - 1]}
-        return seed, dict.fromkeys(seed, self.source)
+            return _NONE
+        known = self._sizes.get(layer)
+        if known is None or known[0] is not dims:
+            # Made once per layer and `layer_dims`: a training step asks four times each.
+            known = self._sizes[layer] = (dims, {"n_l": dims[layer], "n_prev": dims[layer - 1]})
+        return known[1]
 
+
+# No size known (never filled: `sizes` hands out its dicts read-only).
+_NONE: dict[str, int] = {}
 
 _CURRENT: contextvars.ContextVar[Network | None] = contextvars.ContextVar(
     "dimcheck_network", default=None
@@ -173,10 +241,31 @@ def network(
         _CURRENT.reset(token)
 
 
+def _bind(items: list[tuple[str, Slot, Any]], memo: dict[str, int]) -> bool:
+    """Whether `items` fit their slots, binding their names into `memo`; no text.
+
+    The instrument rules' slots (`rule_slot`) have no symbolic axes (`n+1`), so nothing is
+    left to judge afterwards; a slot that has them is left to `check_items`.
+    """
+    stacks: dict[str, tuple[int, ...]] = {}
+    deferred: list[Any] = []
+    for _, slot, value in items:
+        arrays = slot.arrays
+        if len(arrays) == 1 and type(value) is arrays[0].array_type:
+            # What `check_slot` does for one array annotation and an array, one call less.
+            if arrays[0].fast(value, memo, stacks, deferred) or deferred:
+                return False
+        elif check_slot(slot, value, memo, stacks, deferred) or deferred:
+            return False
+    return True
+
+
 class Call:
     """One call of an instrumented function: its name, network and positional arguments."""
 
-    def __init__(self, name: str, net: Network, args: list[Any]) -> None:
+    __slots__ = ("args", "name", "net")
+
+    def __init__(self, name: str, net: Network, args: Sequence[Any]) -> None:
         self.name = name
         self.net = net
         self.args = args
@@ -185,13 +274,18 @@ class Call:
         raise ShapeError(message)
 
     def items(self, items: list[tuple[str, Slot, Any]], layer: int | None, AL: Any = None) -> None:
-        seed, sources = self.net.seed(layer, AL)
-        message = check_items(self.name, items, layer, seed, sources, self.net.convention)
+        """Check `items` in order, their dimension names shared, seeded from the network."""
+        net = self.net
+        if _bind(items, dict(net.sizes(layer, AL))):
+            return
+        # Something is wrong: the message comes from checking them again, with sources.
+        seed, sources = net.seed(layer, AL)
+        message = check_items(self.name, items, layer, seed, sources, net.convention)
         if message is not None:
             # A weight is wrong: say which convention the expected shape assumed.
             body = message.split(": ", 1)[1].removeprefix("returned ")
             if body.startswith(("W[", "dW[")):
-                message += convention_note(self.net.convention)
+                message += convention_note(net.convention)
             self.fail(message)
 
     def report(self, report: Any, what: str) -> None:
@@ -202,7 +296,7 @@ class Call:
 
     def parameters(self, parameters: Any, what: str) -> list[int] | None:
         """Check a parameters dict against the network (learning `layer_dims` if unknown)."""
-        if not isinstance(parameters, Mapping):
+        if not is_mapping(parameters):
             self.fail(
                 f'{self.name}: {what} must be a dict {{"W1": ..., "b1": ..., ...}}: '
                 f"got {type(parameters).__name__}."
@@ -210,15 +304,23 @@ class Call:
         parameters = canonical(parameters)
         net = self.net
         dims = net.layer_dims if net.fixed else None
+        known = net.layer_dims
+        if dims is None and known is not None and parameters_fit(parameters, known, net.convention):
+            # They fit the sizes learned before, so their W[1..L] chain up as those: the
+            # sizes read off them would be the same.
+            net.learn(known, f"the W[1..L] of {what}")
+            net.remember(parameters)
+            return known
         if dims is None:
-            dims = layer_dims_from_parameters(parameters, net.convention)
+            dims = dims_from_parameters(parameters, net.convention)
             if dims is None:
                 self._unchained(parameters, what)
                 return None
             source = f"the W[1..L] of {what}"
         else:
             source = net.source
-        self.report(check_parameters(parameters, dims, convention=net.convention), what)
+        if not parameters_fit(parameters, dims, net.convention):
+            self.report(check_parameters(parameters, dims, convention=net.convention), what)
         net.learn(dims, source)
         net.remember(parameters)
         return dims
@@ -232,6 +334,13 @@ class Call:
         origin: str = "",
     ) -> None:
         """Fail unless `value` has the shape `values` (`symbols` in course notation)."""
+        shape = getattr(value, "shape", None)
+        if (
+            type(shape) is tuple
+            and len(shape) == len(values)
+            and all(v is None or v == s for v, s in zip(values, shape, strict=True))
+        ):
+            return  # `Checker.expect`'s own test, without making a checker
         checker = Checker(name, self.net.convention)
         if not checker.expect(name, name, value, symbols, values, origin):
             self.fail(f"{self.name}: {checker.violations[0].message}")
@@ -241,6 +350,8 @@ class Call:
 
         `what` names it in the message (`"the cost J"`), `var` in the fix (`cost`).
         """
+        if type(value) is float:
+            return  # the common answer, before any other test
         shape = getattr(value, "shape", None)
         if isinstance(value, int | float) or shape == ():
             return

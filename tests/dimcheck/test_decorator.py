@@ -181,6 +181,21 @@ def test_shape_errors_need_no_typeguard_and_are_caught_by_it_once_it_is_imported
     assert result.stdout.startswith("caught: f: A must be (n[l-1], m) = (4, m): got (5, 2)")
 
 
+def test_a_shape_error_prints_its_message_with_typeguard_loaded_and_jaxtyping_not() -> None:
+    # Joined to typeguard's error alone, whose __str__ reads a path only its own
+    # __init__ sets: the message must print all the same.
+    code = (
+        "import typeguard, dimcheck, sys\n"
+        "assert 'jaxtyping' not in sys.modules\n"
+        "error = dimcheck.ShapeError('W[1] must be (n[1], n[0])')\n"
+        "assert isinstance(error, typeguard.TypeCheckError)\n"
+        "print(str(error))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "W[1] must be (n[1], n[0])"
+
+
 def test_messages_print_shapes_never_contents() -> None:
     A, W, b = arrays((4, 5), (3, 4), (3, 1))
     W = np.full((4, 3), 123.456)
