@@ -16,7 +16,7 @@ from ._across import across
 from ._assemble import assemble, flat_here, independent_of, when_flat
 from ._bands import EPS, FAIL_LINE, INCONCLUSIVE, PASS_LINE
 from ._dependence import depends_on
-from ._determinism import refuse_unless_deterministic
+from ._determinism import refuse_unless_deterministic, same_cost
 from ._errors import CheckInputError
 from ._finite import (
     Cost,
@@ -27,12 +27,13 @@ from ._finite import (
     directional_differences,
 )
 from ._inputs import check_inputs
-from ._modes import coordinates, directions, resolve_mode
+from ._modes import Directions, coordinates, directions, resolve_mode
 from ._nudge import at_nearby_points
 from ._origin import origin
 from ._progress import progress
 from ._report import ParameterResult, Report
 from ._richardson import Measurement, judged, second_look_notes
+from ._stacking import Stack
 from ._steps import Differences, refined
 from ._validate import (
     as_float64,
@@ -112,7 +113,8 @@ def check(
       parameters alone: it is evaluated twice at the given point, and a cost
       that changes (dropout without a fixed mask, a global RNG) is refused.
     - `parameters`: the Course's dict form, e.g. `{"W1": (n[1], n[0]), "b1": (n[1], 1), ...}`.
-      Never modified; any layout (Fortran order, transposed views, read-only).
+      Never modified; any layout (Fortran order, transposed views, read-only). The
+      check holds one working copy of them and at most one direction of their size.
     - `gradients`: one per parameter, of its shape, keyed like the parameters
       (`"W1"`) or the Course's way (`"dW1"`); other keys (`"dA0"`) are ignored.
       Course gradients are already divided by `m`, like the cost `J`, a mean
@@ -142,9 +144,10 @@ def check(
     """
     validate_options(eps, pass_line, fail_line, samples)
     work = prepare_parameters(parameters)
-    grads = match_gradients(work, gradients, transposed=transposed)
+    # The gradients are only read: float64 ones are used as they are (memory).
+    grads = match_gradients(work, gradients, transposed=transposed, copy=False)
     expected_flat = unused_keys(unused, work)
-    evaluate = Evaluator(cost, work)
+    evaluate = Evaluator(cost, work, {str(key): value for key, value in parameters.items()})
     started = time.perf_counter()
     cost0 = evaluate("at the given parameters")
     first_call = time.perf_counter() - started
@@ -177,7 +180,7 @@ def check(
             directional = None
             if concrete == "directional":
                 units = directions(array.shape, n_directions, rng)
-                analytic = np.tensordot(units, grad, axes=grad.ndim).reshape(-1)
+                analytic = units.dot(grad)
                 measure_along = partial(
                     _directions_at, evaluate, key, units, analytic, cost0, noise
                 )
@@ -189,6 +192,7 @@ def check(
                     "directional",
                 )
                 extrapolated = extrapolated or second_look
+                units.release()  # memory: no direction of this parameter held past here
                 if directional.verdict == "ok":
                     results.append(_unless_vacuous(directional, evaluate, probes, expected_flat))
                     bar.update(per_parameter[key])
@@ -269,7 +273,7 @@ def _unless_vacuous(
 def _directions_at(
     evaluate: Evaluator,
     key: str,
-    units: np.ndarray,
+    units: Directions,
     analytic: np.ndarray,
     cost0: float,
     noise: float,
@@ -279,7 +283,7 @@ def _directions_at(
     that crosses no kink from `step` down, which crossed one at every step, and their roundoff."""
 
     def measure(which: np.ndarray, h: float) -> Differences:
-        c, f, b, scale = directional_differences(evaluate, key, units[which], h, cost0)
+        c, f, b, scale = directional_differences(evaluate, key, units.subset(which), h, cost0)
         return c, f, b, None, scale
 
     return refined(measure, analytic, step, noise)
@@ -351,6 +355,87 @@ def takes_parameters_first(backward: Callable[..., Any]) -> bool:
     return len(names) == 4 and names[0] == "parameters"
 
 
+class StudentCost:
+    """The student's `cost(forward(X, parameters)[0], Y)`, a cost of the parameters alone.
+
+    Each of the student's functions is wrapped on its own so that a message blames the
+    one that raised, not the composite cost. `stacked` evaluates it on a stack of
+    perturbed copies of one parameter (`_stacking.py`), which `check` uses only once a
+    proof shows it equal to one call per copy.
+
+    **Arguments:**
+
+    - `forward`: `forward(X, parameters) -> (AL, caches)`.
+    - `cost`: `cost(AL, Y) -> J`.
+    - `X`: `(n[0], m)`, `Y`: `(n[L], m)`, gradcheck's read-only copies.
+    """
+
+    def __init__(
+        self, forward: Callable[..., Any], cost: Callable[..., Any], X: np.ndarray, Y: np.ndarray
+    ) -> None:
+        self.forward, self.cost, self.X, self.Y = forward, cost, X, Y
+        self.output_shape: tuple[int, ...] | None = None
+        # Whether cost(A[L] stack, Y) gives each copy's cost: None until proven either way.
+        self.whole_stack: bool | None = None
+
+    def __call__(self, params: dict[str, np.ndarray]) -> Any:
+        try:
+            result = self.forward(self.X, params)
+        except Exception as error:
+            raise RaisedIn("forward", error) from error
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise RaisedIn(
+                "forward",
+                TypeError(f"it returned {type(result).__name__} instead of (AL, caches)"),
+            )
+        self.output_shape = np.shape(result[0])
+        try:
+            return self.cost(result[0], self.Y)
+        except Exception as error:
+            raise RaisedIn("cost", error) from error
+
+    def stacked(self, params: dict[str, Any], count: int) -> np.ndarray:
+        """`J` of each of `count` copies: one entry of `params` is a stack `(count, ...)`.
+
+        The cost is called once on the whole stack `A[L]` `(count, n[L], m)` when that was
+        proven to give each copy's cost (the Course's sums and means count their axes
+        per copy on a stack), and once per copy otherwise.
+
+        **Returns:** shape `(count,)`. Raises whenever the forward's output is not a
+        stack of outputs of the plain call's shape (the caller then falls back).
+        """
+        AL = np.asarray(self.forward(self.X, params)[0]).view(Stack)
+        if self.output_shape is None or AL.shape != (count, *self.output_shape):
+            raise ValueError(f"not a stack of {count} outputs: {AL.shape}")
+        together = None
+        if self.whole_stack is not False:
+            together = self._together(AL, count)
+            if self.whole_stack:
+                if together is None:
+                    raise ValueError("the cost of the stack is not one value per copy")
+                return together
+        plain = AL.view(np.ndarray)
+        each = np.array(
+            [scalar_cost(self.cost(plain[k], self.Y), "in a stacked call") for k in range(count)]
+        )
+        if self.whole_stack is None:
+            self.whole_stack = together is not None and all(
+                same_cost(a, b) for a, b in zip(each, together, strict=True)
+            )
+        return each
+
+    def _together(self, AL: np.ndarray, count: int) -> np.ndarray | None:
+        # The cost on the whole stack: `None` unless it gives one number per copy. A
+        # warning is no answer: it goes up, and the chunk to one call per copy.
+        try:
+            values = np.asarray(self.cost(AL, self.Y), dtype=np.float64).reshape(-1)
+        except Warning:
+            raise
+        except Exception:
+            return None
+        return values if values.shape == (count,) else None
+
+
 def check_functions(
     *,
     forward: Callable[..., Any],
@@ -374,6 +459,9 @@ def check_functions(
     - `options`: passed on to `check` (`eps`, `mode`, `seed`, `unused`, ...).
 
     **Returns:** a `Report`; its notes say which weight convention was assumed.
+    The perturbed copies go through `forward` in stacks of up to 16 where that is
+    proven to give the same costs as one call per copy, and one call each otherwise
+    (`_stacking.py`): the same verdicts, ten times faster on Course code.
     When too few values could be compared at the given parameters (whole layers on
     a ReLU's kink, or inactive for every example, as zero biases and few examples
     make them), the check is made again at a nearby point (`_nudge.py`, seeded
@@ -394,22 +482,7 @@ def check_functions(
         # Backprop at the point `at`: the two-layer signature asks for it.
         return backward(at, caches, X_, Y) if two_layer else backward(AL, Y, caches)
 
-    def cost_of(params: dict[str, np.ndarray]) -> Any:
-        # Each of the student's functions is wrapped on its own so that the
-        # message blames the one that raised, not the composite cost.
-        try:
-            result = forward(X_, params)
-        except Exception as error:
-            raise RaisedIn("forward", error) from error
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise RaisedIn(
-                "forward",
-                TypeError(f"it returned {type(result).__name__} instead of (AL, caches)"),
-            )
-        try:
-            return cost(result[0], Y_)
-        except Exception as error:
-            raise RaisedIn("cost", error) from error
+    cost_of = StudentCost(forward, cost, X_, Y_)
 
     def check_at(point: dict[str, np.ndarray], where: str) -> Report:
         grads, cost_note = _backprop(forward, cost, backward_at, point, X_, Y_, where)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -28,6 +29,9 @@ from ._validate import scalar_cost
 
 #: Arrays of one stack alive at once while it goes through the blocks.
 _LIVE_ARRAYS = 4
+#: Arrays of one row per copy, `(2K, m)`, alive at once before the stack is built:
+#: the perturbed row, its activation, the change, the kink tests and their temporaries.
+_ROW_ARRAYS = 8
 
 
 def models_package() -> Any:
@@ -42,15 +46,40 @@ def _elementwise(block: Any) -> bool:
     return bool(getattr(block, "elementwise", False))
 
 
-def _forward_block(
+def forward_block(
     block: Any, A: np.ndarray, params: dict[str, np.ndarray], training: bool
 ) -> np.ndarray:
+    """The output of one block for a (possibly stacked) input `A`, `Dense` ones with `params`."""
     m = models_package()
     if isinstance(block, m.Dense):
         return block.forward(A, params[f"W{block.index}"], params[f"b{block.index}"])[0]
     if isinstance(block, m.Dropout):
         return block.forward(A, training)[0]
     return block.forward(A)[0]
+
+
+#: The size of the block `reuse_freed_memory` frees: glibc (Linux) raises its
+#: thresholds to it, up to its own maximum of 32 MiB.
+_HEAP_BLOCK = 16 * 2**20
+
+
+@cache
+def reuse_freed_memory() -> None:
+    """Let the C allocator keep freed stacks for reuse, once per process.
+
+    The stacks make many short-lived arrays of a few hundred KiB to a few MiB.
+    glibc serves such sizes by mapping fresh pages from the kernel and returns
+    them on free, so every one costs a page fault per 4 KiB when first written
+    (on virtual machines about 2 ms per MiB, far more than the arithmetic on
+    it). glibc raises its mapping and trimming thresholds when a program frees
+    a mapped block larger than them (its documented dynamic threshold), after
+    which such arrays come from its heap and are reused: so free one 16 MiB
+    block, never written, which costs nothing. The process may then keep up to
+    32 MiB of freed memory for reuse, as any program freeing such an array
+    does; other allocators are unaffected.
+    """
+    block = np.empty(_HEAP_BLOCK // 8)
+    del block
 
 
 @contextmanager
@@ -66,8 +95,9 @@ def shapes_checked_once() -> Iterator[None]:
         yield
 
 
-def _flips(block: Any, stack: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
-    # A copy crossed a kink when any input of a kinked activation changed side.
+def crossed_kinks(block: Any, stack: np.ndarray, reference: np.ndarray) -> np.ndarray | None:
+    """Which copies of `stack` `(2K, ...)` moved an input of `block` across one of its kinks,
+    against the unperturbed input `reference`; `None` for a block without kinks."""
     kinks = getattr(block, "kinks", ())
     if not kinks:
         return None
@@ -88,14 +118,16 @@ class Network:
         Y: np.ndarray,
         params: dict[str, np.ndarray],
         training: bool,
+        memory: int = 8 * 2**20,
     ) -> None:
         self.model, self.Y, self.params, self.training = model, Y, params, training
+        self.memory = int(memory)
         self.blocks: list[Any] = list(model.layers)
         self.inputs: list[np.ndarray] = []
         A = X
         for block in self.blocks:
             self.inputs.append(A)
-            A = _forward_block(block, A, params, training)
+            A = forward_block(block, A, params, training)
         self.AL = A
         m = models_package()
         self.weights = [params[f"W{b.index}"] for b in self.blocks if isinstance(b, m.Dense)]
@@ -104,6 +136,10 @@ class Network:
         self._buffer = np.empty(0)
         self._independent: dict[int, bool] = {}
         self._linear: dict[int, tuple[int, np.ndarray] | None] = {}
+        self._gains: dict[int, np.ndarray] = {}
+        self._reach: dict[int, np.ndarray] = {}
+        self._decomposes: bool | None = None
+        self.cost0 = self._loss0 = 0.0
         self.m = X.shape[-1]
 
     def output(self, position: int) -> np.ndarray:
@@ -124,7 +160,7 @@ class Network:
         if position not in self._masks:
             reference = self.inputs[position]
             block = self.blocks[position]
-            self._masks[position] = _forward_block(
+            self._masks[position] = forward_block(
                 block, np.ones_like(reference), self.params, self.training
             )
         return self._masks[position]
@@ -143,13 +179,37 @@ class Network:
     def chunk(self, position: int, memory: int) -> int:
         """How many coordinates of the `Dense` block at `position` one chunk may hold.
 
-        Each coordinate is two copies; a copy carries at most `_LIVE_ARRAYS`
-        arrays as wide as the widest layer after `position`, by `m` examples.
+        Each coordinate is two copies; a copy carries `_ROW_ARRAYS` rows of `m`
+        values and at most `_LIVE_ARRAYS` arrays as wide as the widest layer its
+        route builds, by `m` examples:
+        past the next `Dense` block when the change reaches it linearly
+        (`linear_after`; the copies that cannot take that route go through the
+        wider one in pieces of their own, `through_next`), else from the next
+        `Dense` block on, or from `position` on.
         """
-        later = [*self.inputs[position + 2 :], self.AL]
-        widest = max([a.shape[-2] for a in later] + [1])
-        per_copy = _LIVE_ARRAYS * widest * self.m * 8
-        return max(1, int(memory) // (2 * per_copy))
+        following = self._next_dense(position)
+        if following is None:
+            start = position + 1
+        else:
+            linear = self.linear_after(following)
+            start = following if linear is None else linear[0]
+        return self._copies(start, memory) // 2
+
+    def _next_dense(self, position: int) -> int | None:
+        # The next block after `position` past elementwise ones, if it is a Dense block.
+        following = position + 1
+        while following < len(self.blocks) and _elementwise(self.blocks[following]):
+            following += 1
+        if following < len(self.blocks) and isinstance(
+            self.blocks[following], models_package().Dense
+        ):
+            return following
+        return None
+
+    def _copies(self, start: int, memory: int) -> int:
+        # How many copies built from the output of block `start` on fit in `memory`.
+        widest = max([self.output(i).shape[-2] for i in range(start, len(self.blocks))] + [1])
+        return max(2, int(memory) // ((_LIVE_ARRAYS * widest + _ROW_ARRAYS) * self.m * 8))
 
     def column_independent(self, start: int) -> bool:
         """Whether every block from `start` on treats each example (column) on its own."""
@@ -181,13 +241,53 @@ class Network:
         """Finish a stack restricted to `columns`, then put back the unchanged examples."""
         for later in range(start, len(self.blocks)):
             block = self.blocks[later]
-            flips = _flips(block, A, self.inputs[later][:, columns])
+            flips = crossed_kinks(block, A, self.inputs[later][:, columns])
             if flips is not None:
                 flipped |= flips
-            A = _forward_block(block, A, self.params, self.training)
-        AL = np.broadcast_to(self.AL, (A.shape[0], *self.AL.shape)).copy()
-        AL[:, :, columns] = A
-        return self.costs(AL), flipped
+            A = forward_block(block, A, self.params, self.training)
+        return self.costs_of_columns(A, columns), flipped
+
+    def costs_of_columns(self, AL: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """`J` of copies whose `A[L]` differs from the unperturbed one in `columns` only.
+
+        The losses of `models` are sums over examples divided by `m`: when the
+        network's cost is its loss plus the documented L2 term (its `cost` is
+        `Sequential`'s own), `J = J0 + (sum of the changed examples' losses -
+        their unperturbed losses) / m`, and the other examples need no work.
+        Otherwise the unchanged examples are put back and the model's cost asked.
+
+        **Arguments:**
+
+        - `AL`: `A[L]` of each copy on `columns`, shape `(2K, n[L], c)`.
+        - `columns`: the examples, shape `(c,)`.
+
+        **Returns:** shape `(2K,)`.
+        """
+        if not self._per_example():
+            full = np.broadcast_to(self.AL, (AL.shape[0], *self.AL.shape)).copy()
+            full[:, :, columns] = AL
+            return self.costs(full)
+        if columns.size == 0:  # no example changed: every copy costs J0
+            return np.full(AL.shape[0], self.cost0)
+        Y = self.Y[:, columns]
+        loss = self.model.loss
+        # Each loss is a mean over the c columns it is given: c times it is their sum.
+        changed = np.asarray(loss.cost(AL, Y), dtype=np.float64)
+        unchanged = float(loss.cost(self.AL[:, columns], Y))
+        return self.cost0 + (changed - unchanged) * (columns.size / self.m)
+
+    def _per_example(self) -> bool:
+        if self._decomposes is None:
+            m = models_package()
+            self._decomposes = (
+                isinstance(self.model, m.Sequential)
+                and type(self.model).cost is m.Sequential.cost
+                and type(self.model)._cost is m.Sequential._cost
+                and getattr(self.model.loss, "per_example", False) is True
+            )
+            self.cost0 = float(self.costs(self.AL))
+            self._loss0 = float(self.model.loss.cost(self.AL, self.Y))
+        return self._decomposes
 
     def linear_after(self, following: int) -> tuple[int, np.ndarray] | None:
         """The next `Dense` after `following` and the slopes in between, if they are linear.
@@ -246,19 +346,44 @@ class Network:
         kinks = getattr(activation, "kinks", ())
         if not kinks:
             return np.ones(rows.size, dtype=bool)
-        Z0 = self.inputs[following + 1]
-        distance = np.min([np.abs(Z0 - kink) for kink in kinks], axis=0)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            reach = self._reach_of(following)
+            bound = (np.abs(change) * reach[rows]).max(axis=1)
+        # NaN (an overflow) compares False: such copies take the exact path.
+        return np.asarray(bound <= 0.5)
+
+    def _reach_of(self, following: int) -> np.ndarray:
+        """`max_r |W[r, u]| / |Z0[r, c] - kink|` for every unit `u` and example `c`, `(n, m)`.
+
+        A per-network table, computed once: how far a unit change of `A[l][u]`
+        goes toward the nearest kink of each input of the next activation.
+        """
+        if following not in self._reach:
+            kinks = getattr(self.blocks[following + 1], "kinks", ())
+            Z0 = self.inputs[following + 1]
+            distance = np.min([np.abs(Z0 - kink) for kink in kinks], axis=0)
             # An input sitting on a kink gets a huge, finite reciprocal: any
             # nonzero change then fails the test, and a zero change (0 * huge)
             # passes it, as it should.
             inverse = np.minimum(1.0 / distance, 1e300)
-            units, which = np.unique(rows, return_inverse=True)
+            W_next = np.abs(self.params[f"W{self.blocks[following].index}"])
+            self._reach[following] = np.stack(
+                [(W_next[:, [u]] * inverse).max(axis=0) for u in range(W_next.shape[1])]
+            )
+        return self._reach[following]
+
+    def _gains_of(self, following: int, linear: tuple[int, np.ndarray]) -> np.ndarray:
+        """`G[u] = W_after @ (D * W_next[:, u])` for every unit `u`, `(n, n_after, m)`, once.
+
+        How `Z` of the `Dense` block past the linear stretch moves per unit
+        change of `A[l][u]`, example by example (see `linear_after`).
+        """
+        if following not in self._gains:
+            after, D = linear
             W_next = self.params[f"W{self.blocks[following].index}"]
-            reach = (np.abs(W_next[:, units]).T[:, :, None] * inverse[None, :, :]).max(axis=1)
-            bound = (np.abs(change) * reach[which]).max(axis=1)
-        # NaN (an overflow) compares False: such copies take the exact path.
-        return np.asarray(bound <= 0.5)
+            W_after = self.params[f"W{self.blocks[after].index}"]
+            self._gains[following] = W_after @ (W_next.T[:, :, None] * D[None, :, :])
+        return self._gains[following]
 
     def through_next(
         self, following: int, rows: np.ndarray, change: np.ndarray, flipped: np.ndarray
@@ -283,10 +408,13 @@ class Network:
             costs[safe], flipped[safe] = self._linear_route(
                 following, linear, rows[safe], change[safe], flipped[safe]
             )
-        if not safe.all():
-            rest = ~safe
-            costs[rest], flipped[rest] = self._rank_one(
-                following, rows[rest], change[rest], flipped[rest]
+        rest = np.flatnonzero(~safe)
+        # The chunk was sized for the narrow route: the rest goes in pieces sized for this one.
+        piece = self._copies(following, self.memory)
+        for first in range(0, rest.size, piece):
+            some = rest[first : first + piece]
+            costs[some], flipped[some] = self._rank_one(
+                following, rows[some], change[some], flipped[some]
             )
         return costs, flipped
 
@@ -298,19 +426,15 @@ class Network:
         change: np.ndarray,
         flipped: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        after, D = linear
-        units, which = np.unique(rows, return_inverse=True)
-        W_next = self.params[f"W{self.blocks[following].index}"]
+        after = linear[0]
+        G = self._gains_of(following, linear)
         W_after = self.params[f"W{self.blocks[after].index}"]
-        # G[u] = W_after @ (D * W_next[:, u]): how Z of block `after` moves per
-        # unit change of A[l][u], example by example, shape (U, n, m).
-        G = W_after @ (W_next[:, units].T[:, :, None] * D[None, :, :])
         start = after + 1
         columns = self.changed_columns(change, start)
         if columns is not None:
             change, G = change[:, columns], G[:, :, columns]
         A = self.buffer((rows.size, W_after.shape[0], change.shape[-1]))
-        np.multiply(G[which], change[:, None, :], out=A)
+        np.multiply(G[rows], change[:, None, :], out=A)
         Z_after = self.output(after)
         A += Z_after if columns is None else Z_after[:, columns]
         if columns is not None:
@@ -340,11 +464,23 @@ class Network:
         """Run a stack `A` entering block `start` through the rest: `(costs, flipped)`."""
         for later in range(start, len(self.blocks)):
             block = self.blocks[later]
-            flips = _flips(block, A, self.inputs[later])
+            flips = crossed_kinks(block, A, self.inputs[later])
             if flips is not None:
                 flipped |= flips
-            A = _forward_block(block, A, self.params, self.training)
-        return self.costs(A), flipped
+            A = forward_block(block, A, self.params, self.training)
+        return self.stack_costs(A), flipped
+
+    def stack_costs(self, AL: np.ndarray) -> np.ndarray:
+        """`J` of each copy of a stack `A[L]` `(2K, n[L], m)`, without the L2 change.
+
+        As `costs_of_columns` on every example, when the cost is the loss plus
+        the documented L2 term: `J0` plus the change of the loss, with `Y`
+        checked once (not per chunk) and the L2 term not summed again.
+        """
+        if not self._per_example():
+            return self.costs(AL)
+        changed = np.asarray(self.model.loss.cost(AL, self.Y), dtype=np.float64)
+        return self.cost0 + (changed - self._loss0)
 
     def propagate(
         self, position: int, Z_rows: np.ndarray, rows: np.ndarray
@@ -374,7 +510,7 @@ class Network:
                 if isinstance(block, m.Dropout):
                     row = row * self.scaled_mask(between)[rows, :]
                     continue
-                flips = _flips(block, row, self.inputs[between][rows, :])
+                flips = crossed_kinks(block, row, self.inputs[between][rows, :])
                 if flips is not None:
                     flipped |= flips
                 row = block.forward(row[:, None, :])[0][:, 0, :]
@@ -447,9 +583,16 @@ def coordinate_values(
         h_up = (values + eps) - values
         h_down = values - (values - eps)
         steps = np.concatenate([h_up, -h_down])
-        source = A_prev[cols, :] if kind == "W" else np.ones((k, Z0.shape[-1]))
         both_rows = np.concatenate([rows, rows])
-        Z_rows = Z0[both_rows, :] + steps[:, None] * np.concatenate([source, source])
+        # Z0 + step * A[l-1][j] for W[l][i, j], Z0 + step for b[l][i], written in place.
+        Z_rows = np.empty((2 * k, Z0.shape[-1]))
+        if kind == "W":
+            source = A_prev[cols, :]
+            np.multiply(h_up[:, None], source, out=Z_rows[:k])
+            np.multiply(-h_down[:, None], source, out=Z_rows[k:])
+        else:
+            Z_rows[:] = steps[:, None]
+        Z_rows += Z0[both_rows, :]
         costs, flipped = net.propagate(position, Z_rows, both_rows)
         if kind == "W" and net.lambd:
             # The L2 term lambd / (2 m) ||W||^2 changes by lambd / (2 m) ((w + h)^2 - w^2),

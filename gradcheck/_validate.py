@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from dimcheck._vocabulary import rank1_hint, squeeze_hint, transpose_hint
+from dimcheck._vocabulary import rank1_hint, single_number_hint, squeeze_hint, transpose_hint
 
 from ._errors import CheckInputError, GradientShapeError, PrecisionWarning
 from ._names import course_name, gradient_key, gradient_name, shape_symbols, shape_text
@@ -43,7 +43,9 @@ def warn_low_precision(names: list[str], dtype: Any, what: str) -> None:
     )
 
 
-def as_float64(name: str, value: Any, what: str, *, warn: bool = True) -> np.ndarray:
+def as_float64(
+    name: str, value: Any, what: str, *, warn: bool = True, copy: bool = True
+) -> np.ndarray:
     """A float64 copy of `value` after checking it is a finite numeric array.
 
     **Arguments:**
@@ -51,8 +53,12 @@ def as_float64(name: str, value: Any, what: str, *, warn: bool = True) -> np.nda
     - `name`: the array's name in course notation, e.g. `"W[1]"`.
     - `value`: the user's array (never modified).
     - `what`: `"parameter"` or `"gradient"`, for the messages.
+    - `copy`: `False` returns a read-only view of `value` when it already is a
+      C-contiguous float64 array (what is only read need not be copied: a check of
+      10^8 parameters saves 0.8 GB).
 
-    **Returns:** a new float64 array of the same shape, owned by gradcheck.
+    **Returns:** a float64 array of the same shape: new and owned by gradcheck, or a
+    read-only view of `value`.
     """
     array = np.asarray(value)
     if array.dtype == object or not (
@@ -67,14 +73,18 @@ def as_float64(name: str, value: Any, what: str, *, warn: bool = True) -> np.nda
     # C order, always: the finite differences perturb entries through a flat
     # view (`reshape(-1)`), which is a copy, not a view, of an F-order or
     # transposed array; a perturbation written there would never reach the cost.
-    copy = np.array(array, dtype=np.float64, order="C", copy=True)
-    if not np.all(np.isfinite(copy)):
-        count, where = _first_bad(copy)
+    if not copy and array.dtype == np.float64 and array.flags.c_contiguous:
+        result = array.view(np.ndarray)
+        result.flags.writeable = False
+    else:
+        result = np.array(array, dtype=np.float64, order="C", copy=True)
+    if not np.all(np.isfinite(result)):
+        count, where = _first_bad(result)
         raise CheckInputError(
             f"{what} {name} holds {count} non-finite value(s) ({where}): a gradient check "
             "needs finite numbers; look for a division by zero or a log of 0 upstream"
         )
-    return copy
+    return result
 
 
 def prepare_parameters(parameters: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -115,10 +125,7 @@ def _hint(key: str, expected: tuple[int, ...], got: tuple[int, ...], transposed:
         return transpose_hint(f"d{key}")
     if letter == "b" and len(expected) == 2 and expected[1] == 1:
         if got == ():
-            return (
-                " np.sum without axis=1 adds up every entry: use "
-                "db = (1/m) * np.sum(dZ, axis=1, keepdims=True)"
-            )
+            return single_number_hint(f"d{key}")
         if got == (expected[0],):
             return rank1_hint(f"d{key}", expected[0])
         if len(got) == 2 and got[0] == 1:
@@ -149,6 +156,7 @@ def match_gradients(
     gradients: Mapping[str, Any],
     *,
     transposed: bool = False,
+    copy: bool = True,
 ) -> dict[str, np.ndarray]:
     """Float64 copies of the gradients, keyed like the parameters, shapes checked first.
 
@@ -158,6 +166,7 @@ def match_gradients(
     - `gradients`: keyed like the parameters (`"W1"`) or the Course's way
       (`"dW1"`); other keys (`"dA0"`) are ignored.
     - `transposed`: the weights are stored `(n[l-1], n[l])`, for the messages.
+    - `copy`: `False` uses C-contiguous float64 gradients as they are, read-only views.
 
     **Returns:** a dict with one float64 array per parameter, of its shape.
 
@@ -193,7 +202,7 @@ def match_gradients(
                     or _shape_of_another(key, got, parameters)
                 )
             )
-        result[key] = as_float64(name, value, "gradient")
+        result[key] = as_float64(name, value, "gradient", copy=copy)
     return result
 
 

@@ -9,6 +9,8 @@ and `gradient(AL, Y) -> dA[L]` in the Course's per-example convention (the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from jaxtyping import Float
 
@@ -51,6 +53,17 @@ class Loss:
     #: The output activation whose derivative cancels with this loss's: with it,
     #: `dZ[L] = A[L] - Y` directly (the fused path).
     fused_activation: type[Activation] | None = None
+    #: Whether `cost` is the mean over the `m` examples (columns) of a loss of each
+    #: example alone: the cost of some columns, times their number, is then their
+    #: sum, and gradcheck's fast path recomputes only the examples a change touched.
+    #: A subclass that overrides `cost` without restating it claims nothing.
+    per_example: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "cost" in own and "per_example" not in own:
+            cls.per_example = False
 
     def cost(
         self, AL: Float[np.ndarray, "*#k n_L m"], Y: Float[np.ndarray, "*#k n_L m"]
@@ -96,6 +109,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_cross_entropy"
     fused_activation = Sigmoid
+    per_example = True
 
     @shapes
     def cost(
@@ -157,6 +171,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_cross_entropy"
     fused_activation = Softmax
+    per_example = True
 
     @shapes
     def cost(
@@ -211,6 +226,7 @@ class MeanSquaredError(Loss):
 
     name = "mean_squared_error"
     fused_activation = Identity
+    per_example = True
 
     @shapes
     def cost(

@@ -289,6 +289,7 @@ def test_auto_checks_in_full_within_its_time_budget_and_by_directions_beyond():
     assert gradcheck.check(lambda p: float(np.sum(p["W1"])), big, grads).mode == "full"
 
 
+@pytest.mark.slow
 def test_auto_beyond_its_budget_catches_a_bug_confined_to_one_row_on_every_seed():
     # A sample of 20 coordinates of a (40, 60) dW[1] misses a bug in one row on
     # about half of the seeds; a random direction has a part in every row.

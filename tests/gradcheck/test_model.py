@@ -36,13 +36,14 @@ HIDDEN = ["relu", "tanh", "sigmoid", "leaky_relu", "identity"]
 OUTPUTS = [("sigmoid", None), ("softmax", None), ("identity", None), ("sigmoid", "mse")]
 
 
+@pytest.mark.parametrize("mode", ["auto", "directional"])
 @pytest.mark.parametrize("hidden", HIDDEN)
 @pytest.mark.parametrize(("output", "loss"), OUTPUTS)
-def test_every_activation_and_loss_passes(hidden, output, loss):
+def test_every_activation_and_loss_passes(hidden, output, loss, mode):
     dims = [4, 5, 3, 3 if output == "softmax" else 2]
     net = with_biases(models.DeepNetwork(dims, hidden=hidden, output=output, loss=loss, seed=1))
     X, Y = data(dims, 6, output)
-    report = gradcheck.check_model(net, X, Y)
+    report = gradcheck.check_model(net, X, Y, mode=mode)
     assert report.passed, str(report)
     assert max(report.errors.values()) < report.pass_line / 50
     assert report.notes == []  # the vectorised path, not the black-box fallback
@@ -251,8 +252,8 @@ architectures = st.builds(
 )
 
 
-@given(architectures)
-def test_check_model_passes_every_correct_architecture_and_modifies_nothing(case):
+@given(architectures, st.sampled_from(["auto", "directional"]))
+def test_check_model_passes_every_correct_architecture_and_modifies_nothing(case, mode):
     sizes, hidden, output, lambd, keep, m, seed = case
     if output == "softmax" and sizes[-1] < 2:
         sizes = [*sizes[:-1], 2]
@@ -276,7 +277,7 @@ def test_check_model_passes_every_correct_architecture_and_modifies_nothing(case
         assume(np.all((AL > 1e-12) & (AL < 1 - 1e-12)))
     before = {k: v.copy() for k, v in net.parameters().items()}
     X0, Y0 = X.copy(), Y.copy()
-    report = gradcheck.check_model(net, X, Y)
+    report = gradcheck.check_model(net, X, Y, mode=mode)
     # Never wrong; not passed only for want of evidence, said (a chain of single
     # units inactive for the only example, at the given point and nearby ones).
     for result in report.results.values():
@@ -346,14 +347,15 @@ def blocks_of(spec, rng):
         [4, 5, "leaky_relu", 5, "relu", 5, "relu", 1],  # ends in a Dense layer
     ],
 )
-def test_unusual_block_orders_are_checked_by_the_fast_path(spec):
+@pytest.mark.parametrize("mode", ["auto", "directional"])
+def test_unusual_block_orders_are_checked_by_the_fast_path(spec, mode):
     rng = np.random.default_rng(7)
     blocks, n_L = blocks_of(spec, rng)
     loss = "categorical_cross_entropy" if spec[-1] == "softmax" else None
     net = models.Sequential(blocks, loss=loss)
     output = {"softmax": "softmax", "sigmoid": "sigmoid"}.get(spec[-1], "identity")
     X, Y = data([spec[0], n_L], 6, output)
-    report = gradcheck.check_model(net, X, Y)
+    report = gradcheck.check_model(net, X, Y, mode=mode)
     assert report.passed, str(report)
     assert report.notes == []
 
@@ -380,7 +382,8 @@ def test_a_cost_clipped_flat_is_inconclusive_not_wrong_and_says_why():
     sizes, m, seed = [3, 3, 1], 1, 3
     net = with_biases(models.DeepNetwork(sizes, hidden="relu", seed=seed, keep_prob=0.7), seed)
     X, Y = data(sizes, m, "sigmoid", seed)
-    report = gradcheck.check_model(net, X, Y)
+    # At these parameters only (`at`): another point, where J is not flat, may pass.
+    report = gradcheck.check_model(net, X, Y, at=net.parameters())
     assert not report.passed
     assert {r.verdict for r in report.results.values()} == {"inconclusive"}
     assert "the cost did not change at all under any perturbation" in str(report)
@@ -477,6 +480,49 @@ def test_examples_saturated_beyond_the_losss_clip_are_left_out_with_a_note(fused
         for note in report.notes
     ), report.notes
     np.testing.assert_array_equal(X, X0)
+
+
+@pytest.mark.parametrize("mode", ["full", "directional"])
+def test_when_every_example_is_beyond_the_clip_nothing_is_called_wrong(mode):
+    dims = [3, 4, 1]
+    net = models.DeepNetwork(dims, hidden="identity", seed=0)
+    X, Y = data(dims, 1)
+    X[:, 0] *= 300  # |Z[L]| far beyond 34.5: A[L] clipped to 1e-15 or 1 - 1e-15
+    Y[0, 0] = float(net.forward(X)[0][0, 0] < 0.5)  # the wrong side
+    report = gradcheck.check_model(net, X, Y, mode=mode, at=net.parameters())
+    assert not report.passed
+    assert all(r.verdict in ("ok", "inconclusive") for r in report.results.values())
+    for key in report.failed:
+        assert "A[L] of every example is saturated on the wrong side of Y" in (
+            report.results[key].diagnosis
+        )
+
+
+@pytest.mark.parametrize("mode", ["auto", "directional"])
+@pytest.mark.parametrize(
+    ("sizes", "m", "seed"),
+    [
+        # At a nearby point three of the four examples are saturated beyond the clip;
+        # the one kept must keep its column of the dropout masks, or fresh masks for
+        # m = 1 saturate it too and correct code looks wrong.
+        ([1, 1, 3, 3, 4], 4, 0),
+        # At a nearby point outputs round within 1e-8 of 1: the noise of -log(A[L])
+        # hides from the first spacing and shows only at larger ones (its jumps).
+        ([1, 1, 3, 5, 3], 5, 0),
+        # At a nearby point the only example has an output 2e-13 from 1 on the wrong
+        # side, as flat as clipped: no example can be left out, nothing is evidence.
+        ([1, 1, 1, 1, 4], 1, 2),
+    ],
+)
+def test_saturated_nearby_points_do_not_make_correct_dropout_networks_wrong(mode, sizes, m, seed):
+    # All found by the property test above.
+    net = with_biases(models.DeepNetwork(sizes, hidden="relu", keep_prob=0.7, seed=seed), seed)
+    X, Y = data(sizes, m, "sigmoid", seed)
+    report = gradcheck.check_model(net, X, Y, mode=mode)
+    for result in report.results.values():
+        assert result.verdict == "ok" or (
+            result.verdict == "inconclusive" and "not enough evidence" in result.diagnosis
+        ), str(report)
 
 
 def test_leaving_saturated_examples_out_does_not_hide_a_planted_bug():
