@@ -39,35 +39,41 @@ def depends_on(evaluate: Evaluator, key: str, rng: np.random.Generator) -> bool:
     the cost fail, which shows it reads the parameter), `False` when none does.
     """
     work = evaluate.work
-    originals = {k: a.copy() for k, a in work.items()}
 
-    def spread(array: np.ndarray) -> float:
-        return max(1.0, float(np.sqrt(np.mean(array**2)))) if array.size else 1.0
+    def spread(k: str) -> float:
+        array = work[k]  # at its given values whenever this is asked
+        return max(1.0, float(np.sqrt(np.vdot(array, array) / array.size))) if array.size else 1.0
 
+    def move(k: str, by: float, shift: float) -> None:
+        # work[k] = given + by * (z + shift), written in place: no other array of its size.
+        z = rng.standard_normal(work[k].shape)
+        z += shift
+        z *= by
+        np.add(z, evaluate.sources[k], out=work[k], casting="unsafe")
+
+    spreads = {k: spread(k) for k in work}
     try:
         for probe in range(PROBES):
             if probe > 0:
                 # Every other probe shifts the rest upwards too: positive weights
-                # and biases make ReLU units active whatever their inputs.
-                shift = float(probe % 2)
-                for other, array in work.items():
+                # and biases make ReLU units active whatever their inputs. Two
+                # spreads up, z + 2 is positive for 98% of entries, so that even a
+                # chain of one-unit ReLU layers lives at most such points.
+                shift = 2.0 * (probe % 2)
+                for other in work:
                     if other != key:
-                        array[...] = originals[other] + spread(originals[other]) * (
-                            rng.standard_normal(array.shape) + shift
-                        )
+                        move(other, spreads[other], shift)
             try:
                 base = evaluate(f"while probing whether J depends on {key}")
-                work[key][...] = originals[key] + REACH * spread(
-                    originals[key]
-                ) * rng.standard_normal(originals[key].shape)
+                move(key, REACH * spreads[key], 0.0)
                 moved = evaluate(f"while probing whether J depends on {key}")
             except CheckInputError:
                 return True
             finally:
-                work[key][...] = originals[key]
+                evaluate.restore(key)
             if not same_cost(base, moved):
                 return True
         return False
     finally:
-        for k, array in work.items():
-            array[...] = originals[k]
+        for k in work:
+            evaluate.restore(k)

@@ -34,6 +34,15 @@ SHRINK = 10.0
 #: steps tried, while a crossed kink moves both by a fraction of the slope's jump.
 SETTLED = 1e-4
 
+#: How many roundoffs of the two steps compared the one-sided gap and the change of
+#: the estimate may reach before a value still counts as crossing a kink. Each
+#: roundoff is already `NOISE_UNITS` (4) times the noise of `J` over the step, so 3
+#: of them sit about five standard deviations out for roundoff alone; a larger
+#: multiple lets the kinks of a deep ReLU stack under the `* 0.01` initialiser, which
+#: also inflate the measured noise, pass for agreement at a step that still crosses
+#: them (a whole row of `Z[4]` within `1e-7` of 0, a step of `1e-6`).
+SLACK_ROUNDOFFS = 3.0
+
 #: `(central, forward, backward, crossed, scale)` of some values at a step:
 #: arrays `(k,)`, `crossed` a boolean `(k,)` of exactly known kink crossings or
 #: `None` (a black box), and the largest `|J|` seen.
@@ -105,7 +114,7 @@ def refined(
             clear = ~np.asarray(crossed_here, dtype=bool)
         else:
             scale_of = np.abs(c) + np.abs(analytic[which])
-            slack = SETTLED * scale_of + FLOOR_MARGIN * (r + previous_roundoff[which])
+            slack = SETTLED * scale_of + SLACK_ROUNDOFFS * (r + previous_roundoff[which])
             agree = np.abs(f - b) <= slack
             settled = np.abs(c - previous[which]) <= slack
             clear = agree & settled

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from dimcheck._vocabulary import parse_key
+
 from ._errors import CheckInputError
 from ._origin import origin
 
@@ -165,8 +167,8 @@ def seeded_problem(
             shapes[f"b{l}"] = (layer_dims[l], 1)
     parameters = {}
     for key, shape in shapes.items():
-        layer = int(key[1:]) if key[1:].isdigit() else 0
-        if key[:1] in ("W", "w") and 1 <= layer < len(layer_dims):
+        letter, layer = parse_key(key) or ("", 0)
+        if letter == "W" and 1 <= layer < len(layer_dims):
             parameters[key] = rng.standard_normal(shape) / np.sqrt(layer_dims[layer - 1])
         else:
             parameters[key] = 0.1 * rng.standard_normal(shape)

@@ -137,15 +137,11 @@ def _problem(
     return parameters, grads
 
 
-def _param_name(key: str) -> str:
-    return course_name("W" + key[1:] if key[:1] == "w" else key)
-
-
 def _explain_update(
     key: str, old: np.ndarray, got: np.ndarray, want: np.ndarray, step: np.ndarray
 ) -> str:
     """Name `key` and the likely cause of a wrong updated value."""
-    name = _param_name(key)
+    name = course_name(key)
     got = np.asarray(got, dtype=float)
     if _close(got, old):
         return (
@@ -186,7 +182,7 @@ def check_gradient_descent(
     if not isinstance(out, Mapping):
         result.problems.append(f"must return the parameters dict: got {type(out).__name__}")
         return result
-    key = _first_wrong(out, want, _param_name)
+    key = _first_wrong(out, want, course_name)
     if key is not None and key in want:
         step = rate * grads["d" + key]
         result.problems.append(_explain_update(key, parameters[key], out[key], want[key], step))
@@ -254,14 +250,14 @@ def check_momentum(
         else:
             result.problems.append(key)
         return result
-    key = _first_wrong(new_parameters, want, _param_name)
+    key = _first_wrong(new_parameters, want, course_name)
     if key is not None and key in want:
         step = rate * reference.v[key]
         message = _explain_update(key, parameters[key], new_parameters[key], want[key], step)
         if _close(new_parameters[key], parameters[key] - rate * grads["d" + key]):
             message = (
-                f"{_param_name(key)} was updated with the gradient, not the velocity:"
-                f" {_param_name(key)} = {_param_name(key)} - learning_rate * v[d{key}]."
+                f"{course_name(key)} was updated with the gradient, not the velocity:"
+                f" {course_name(key)} = {course_name(key)} - learning_rate * v[d{key}]."
             )
         result.problems.append(message)
     elif key is not None:
@@ -327,7 +323,7 @@ def check_adam(
         else:
             result.problems.append(key)
         return result
-    key = _first_wrong(new_parameters, want, _param_name)
+    key = _first_wrong(new_parameters, want, course_name)
     if key is None:
         return result
     if key not in want:
@@ -347,7 +343,7 @@ def check_adam(
     }
     for cause, value in causes.items():
         if _close(got, value):
-            result.problems.append(f"{_param_name(key)} is wrong: {cause}.")
+            result.problems.append(f"{course_name(key)} is wrong: {cause}.")
             return result
     step = rate * vc / (np.sqrt(sc) + eps)
     result.problems.append(_explain_update(key, old, got, want[key], step))
@@ -391,7 +387,7 @@ def check_zero_moments(
                 result.problems.append(f"{moment}[d{key}] is missing: the keys are 'dW1', 'db1'.")
             elif np.shape(got) != value.shape or np.any(np.asarray(got) != 0):
                 result.problems.append(
-                    f"{moment}[d{key}] must be zeros of {_param_name(key)}'s shape {value.shape}:"
+                    f"{moment}[d{key}] must be zeros of {course_name(key)}'s shape {value.shape}:"
                     f" got shape {np.shape(got)}: use np.zeros(parameters['{key}'].shape)."
                 )
             if result.problems:
