@@ -192,7 +192,9 @@ def _initialized(call: Call, out: Any, dims: list[int], source: str) -> None:
     net.remember(out)
 
 
-def _linear_forward(call: Call, run: Callable[[], Any]) -> Any:
+def _linear_inputs(call: Call) -> tuple[int | None, _LayerFits, dict[str, int] | None]:
+    """`(layer, fits, sizes)` of a call taking `(A_prev, W, b)`: the layer, the yes-or-no
+    checks of its convention and the sizes they bound (`None` after a failure is said)."""
     A_prev, W, b = call.args[:3]
     net = call.net
     layer = net.layer_of(W, A_prev)
@@ -200,6 +202,11 @@ def _linear_forward(call: Call, run: Callable[[], Any]) -> Any:
     sizes = fits.linear(net.sizes(layer), A_prev, W, b)
     if sizes is None:
         call.items(_linear_items(call, layer, A_prev, W, b), layer)  # says what is wrong
+    return layer, fits, sizes
+
+
+def _linear_forward(call: Call, run: Callable[[], Any]) -> Any:
+    layer, fits, sizes = _linear_inputs(call)
     out = run()
     if (
         sizes is not None
@@ -208,20 +215,14 @@ def _linear_forward(call: Call, run: Callable[[], Any]) -> Any:
         and fits.linear_Z(sizes, out[0]) is not None
     ):
         return out
-    items = _linear_items(call, layer, A_prev, W, b)
+    items = _linear_items(call, layer, *call.args[:3])
     Z, _ = _returned(call, out, 2, "(Z, cache)")
     call.items([*items, ("returned " + _names(layer)["Z"], _Z, Z)], layer)
     return out
 
 
 def _linear_activation_forward(call: Call, run: Callable[[], Any]) -> Any:
-    A_prev, W, b = call.args[:3]
-    net = call.net
-    layer = net.layer_of(W, A_prev)
-    fits = _FITS[net.convention]
-    sizes = fits.linear(net.sizes(layer), A_prev, W, b)
-    if sizes is None:
-        call.items(_linear_items(call, layer, A_prev, W, b), layer)  # says what is wrong
+    layer, fits, sizes = _linear_inputs(call)
     out = run()
     if sizes is not None and type(out) in _PAIR and len(out) == 2:
         A, cache = out
@@ -232,9 +233,9 @@ def _linear_activation_forward(call: Call, run: Callable[[], Any]) -> Any:
             and len(cache[0]) == 3
             and fits.linear_A_Z(sizes, A, cache[1]) is not None
         ):
-            net.forward_output(A, layer)
+            call.net.forward_output(A, layer)
             return out
-    items = _linear_items(call, layer, A_prev, W, b)
+    items = _linear_items(call, layer, *call.args[:3])
     A, cache = _returned(call, out, 2, "(A, cache)")
     names = _names(layer)
     items = [*items, ("returned " + names["A"], _Z, A)]
@@ -242,7 +243,7 @@ def _linear_activation_forward(call: Call, run: Callable[[], Any]) -> Any:
     _split_linear_cache(call, linear_cache, "cache[0]")
     items.append((names["Z"] + " in the returned cache", _Z, Z))
     call.items(items, layer)
-    net.forward_output(A, layer)
+    call.net.forward_output(A, layer)
     return out
 
 
