@@ -4,6 +4,7 @@ that meets a matrix (DC202).
 """
 
 import ast
+from collections.abc import Iterator
 from typing import Final
 
 from .._vocabulary import n, rank1_hint, single_number_hint
@@ -138,23 +139,18 @@ class ReductionRules(RuleBase):
     def _flattened_in(self, value: ast.expr) -> tuple[ast.Call, ast.expr] | None:
         """`np.squeeze(x)`, `x.squeeze()`, `np.ravel(x)`, `x.ravel()`, `x.flatten()` or
         `x.reshape(-1)` at the top of `value` (under `*`, `/` and `-`): the call and `x`."""
-        stack = [value]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
-                stack += [node.left, node.right]
-            elif isinstance(node, ast.UnaryOp):
-                stack.append(node.operand)
-            elif isinstance(node, ast.Call) and not node.keywords:
-                function = self.numpy.resolve(node.func)
-                if function in _FLATTENING_FUNCTIONS and len(node.args) == 1:
-                    return node, node.args[0]
-                if function is not None or not isinstance(node.func, ast.Attribute):
-                    continue
-                if node.func.attr in _FLATTENING_FUNCTIONS | {"flatten"} and not node.args:
-                    return node, node.func.value
-                if node.func.attr == "reshape" and [int_constant(a) for a in node.args] == [-1]:
-                    return node, node.func.value
+        for node in _calls_at_top(value):
+            if node.keywords:
+                continue
+            function = self.numpy.resolve(node.func)
+            if function in _FLATTENING_FUNCTIONS and len(node.args) == 1:
+                return node, node.args[0]
+            if function is not None or not isinstance(node.func, ast.Attribute):
+                continue
+            if node.func.attr in _FLATTENING_FUNCTIONS | {"flatten"} and not node.args:
+                return node, node.func.value
+            if node.func.attr == "reshape" and [int_constant(a) for a in node.args] == [-1]:
+                return node, node.func.value
         return None
 
     def _is_column_of_sums(self, node: ast.expr) -> bool:
@@ -174,22 +170,28 @@ class ReductionRules(RuleBase):
     def _reductions_in(self, value: ast.expr) -> list[tuple[ast.Call, bool]]:
         """Sums/means at the top of `value` (under `*`, `/` and `-`): `np.sum(dZ) / m`."""
         found: list[tuple[ast.Call, bool]] = []
-        stack = [value]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
-                stack += [node.left, node.right]
-            elif isinstance(node, ast.UnaryOp):
-                stack.append(node.operand)
-            elif isinstance(node, ast.Call):
-                function = self.numpy.resolve(node.func)
-                if function in _BIAS_REDUCTIONS and node.args:
-                    found.append((node, True))
-                elif (
-                    function is None
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in _BIAS_REDUCTIONS
-                    and naming.role_of(naming.course_name(node.func.value) or "") == "dZ"
-                ):
-                    found.append((node, False))
+        for node in _calls_at_top(value):
+            function = self.numpy.resolve(node.func)
+            if function in _BIAS_REDUCTIONS and node.args:
+                found.append((node, True))
+            elif (
+                function is None
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _BIAS_REDUCTIONS
+                and naming.role_of(naming.course_name(node.func.value) or "") == "dZ"
+            ):
+                found.append((node, False))
         return found
+
+
+def _calls_at_top(value: ast.expr) -> Iterator[ast.Call]:
+    """The calls at the top of `value`, under `*`, `/` and unary signs: `np.sum(dZ) / m`."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
+            stack += [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp):
+            stack.append(node.operand)
+        elif isinstance(node, ast.Call):
+            yield node
