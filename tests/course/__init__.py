@@ -26,7 +26,8 @@ The format is described in `_implementation.py` and `_variants.py`, the bugs in
 `_catalogue.py` and `_bugs_course1.py`, `_bugs_deep_layers.py` (bugs confined to chosen
 layers, and in the other activations), `_bugs_course2.py`; `deep_problem`,
 `deep_parameters` and `place_kink` (`_problems.py`) make seeded problems for the deep
-network, `DEEP_BY_HIDDEN` names it by hidden activation; the corpus's own tests
+network and `check_deep` runs `gradcheck.check_functions` on its three functions,
+`DEEP_BY_HIDDEN` names it by hidden activation; the corpus's own tests
 (`test_corpus_sane.py`) use the references of `_reference.py` and the scenarios of
 `_behaviour.py`.
 """
@@ -36,6 +37,7 @@ from ._catalogue import DEEP_BY_HIDDEN as DEEP_BY_HIDDEN
 from ._implementation import GUARD as GUARD
 from ._implementation import TOOLS as TOOLS
 from ._implementation import Implementation as Implementation
+from ._problems import check_deep as check_deep
 from ._problems import deep_parameters as deep_parameters
 from ._problems import deep_problem as deep_problem
 from ._problems import place_kink as place_kink

@@ -6,7 +6,12 @@ planted bug shows in every gradient it touches. The tests that want the Course's
 initialiser call the implementation's own.
 """
 
+from types import ModuleType
+from typing import Any
+
 import numpy as np
+
+import gradcheck
 
 Arrays = dict[str, np.ndarray]
 
@@ -35,3 +40,19 @@ def place_kink(parameters: Arrays, X: np.ndarray, offset: float) -> None:
     """Move `b1[0, 0]` (in place) so that `Z[1][0, 0]` sits `offset` from the ReLU's kink at 0."""
     W1 = parameters["W1"]
     parameters["b1"][0, 0] = offset - float(W1[0] @ X[:, 0])
+
+
+def check_deep(
+    module: ModuleType, parameters: Arrays, X: np.ndarray, Y: np.ndarray, **options: Any
+) -> gradcheck.Report:
+    """`gradcheck.check_functions` on the module's `L_model_forward`, `compute_cost` and
+    `L_model_backward`."""
+    return gradcheck.check_functions(
+        forward=module.L_model_forward,
+        cost=module.compute_cost,
+        backward=module.L_model_backward,
+        parameters=parameters,
+        X=X,
+        Y=Y,
+        **options,
+    )

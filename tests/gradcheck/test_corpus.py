@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import gradcheck
 from tests.course import DEEP_BY_HIDDEN, deep_parameters, deep_problem, get, place_kink
+from tests.course import check_deep as check
 
 EPS = 1e-5
 
@@ -51,20 +52,6 @@ SHAPE_BUGS: dict[str, tuple[list[int], str]] = {
 def deep(hidden: str = "relu") -> ModuleType:
     """A fresh import of the corpus's correct deep network with `hidden` hidden layers."""
     return get(DEEP_BY_HIDDEN[hidden]).load()
-
-
-def check(fns, parameters, X, Y, **options):
-    """gradcheck.check_functions on the module's L_model_forward, compute_cost and
-    L_model_backward."""
-    return gradcheck.check_functions(
-        forward=fns.L_model_forward,
-        cost=fns.compute_cost,
-        backward=fns.L_model_backward,
-        parameters=parameters,
-        X=X,
-        Y=Y,
-        **options,
-    )
 
 
 def run(name, dims, m=7, seed=0, **options):

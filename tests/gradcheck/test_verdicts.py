@@ -10,6 +10,7 @@ import pytest
 import gradcheck
 import models
 from tests.course import DEEP_BY_HIDDEN, deep_parameters, get
+from tests.course import check_deep as run
 from tests.course import deep_problem as problem
 
 
@@ -27,18 +28,6 @@ def course_initialised(dims, seed=0):
         parameters[f"W{layer}"] = rng.standard_normal((dims[layer], dims[layer - 1])) * 0.01
         parameters[f"b{layer}"] = np.zeros((dims[layer], 1))
     return parameters
-
-
-def run(fns, parameters, X, Y, **options):
-    return gradcheck.check_functions(
-        forward=fns.L_model_forward,
-        cost=fns.compute_cost,
-        backward=fns.L_model_backward,
-        parameters=parameters,
-        X=X,
-        Y=Y,
-        **options,
-    )
 
 
 # -- kinks: the Course's initialiser, zero biases, m = 1 --------------------------------
